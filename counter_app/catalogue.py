@@ -1,0 +1,737 @@
+"""Load and validate the service catalogue (resources/catalogue/*.toml).
+
+The catalogue is data a city administrator edits: responsible units, the material
+dictionary, the form-field dictionary, items (one file per board) and bundles. Every
+*.toml file of the directory is read; what a file holds is given by its tables
+([[unit]], [[material]], [[field]], [[item]], [[bundle]]), so the split into files
+is free. Validation collects every problem before giving up, and each message names
+the file, the entry and the field, in Chinese, e.g.
+
+    items_social_insurance.toml: 事项 370100-SB-0003 “失业保险金申领”: 字段 committed.days:
+    承诺时限不能超过法定时限
+
+Pinyin initials for search are computed here from the names (pypinyin), never typed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pypinyin import Style, lazy_pinyin, load_phrases_dict
+
+import resources
+from counter_app.domain.catalogue import (
+    BOARDS,
+    ITEM_TYPES,
+    Bundle,
+    CaseKind,
+    Catalogue,
+    FieldDef,
+    FieldKind,
+    FieldNeed,
+    Item,
+    MaterialDef,
+    MaterialForm,
+    MaterialNeed,
+    Situation,
+    SituationOption,
+    TimeLimit,
+    Unit,
+)
+from counter_app.domain.workcal import LimitUnit
+
+MAX_CODE = 24  # 实施编码
+MAX_BASIC_CODE = 10  # 基本编码
+
+PREFILL_SOURCES = {
+    "applicant.name": "姓名",
+    "applicant.id_number": "公民身份号码",
+    "applicant.phone": "联系电话",
+    "applicant.sex": "性别",
+    "applicant.birth_date": "出生日期",
+    "applicant.address": "住址",
+}
+
+# Words pypinyin reads wrongly out of context (initials only matter here).
+_PHRASE_FIXES = {
+    "重置": [["chóng"], ["zhì"]],  # 密码重置, read "zhòng zhì" without this
+}
+load_phrases_dict(_PHRASE_FIXES)
+
+_TABLES = {  # top-level array-of-tables name → Chinese entry kind
+    "unit": "责任单位",
+    "material": "材料",
+    "field": "表单字段",
+    "item": "事项",
+    "bundle": "一件事",
+}
+
+_CODE_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")
+_KEY_RE = re.compile(r"[a-z][a-z0-9_]*")
+
+_CASE_KIND_LABELS = {"instant": "即办件", "promised": "承诺件"}
+_FORM_LABELS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件"}
+_LIMIT_UNIT_LABELS = {"working": "工作日", "natural": "自然日"}
+_FIELD_KIND_LABELS = {
+    "text": "文本",
+    "date": "日期",
+    "number": "数字",
+    "phone": "电话号码",
+    "choice": "单项选择",
+    "id_number": "公民身份号码",
+    "bank_account": "银行账号",
+}
+
+
+class CatalogueError(ValueError):
+    """The catalogue does not load; `problems` holds every message, one per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        head = f"事项目录有 {len(self.problems)} 个问题"
+        super().__init__("\n".join([head, *self.problems]))
+
+
+def pinyin_initials(text: str) -> str:
+    """Lower-case pinyin initials of the Chinese text; other letters and digits kept."""
+    joined = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()
+    return "".join(ch for ch in joined if ch.isascii() and ch.isalnum())
+
+
+# --------------------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------------------
+
+
+def load_catalogue(directory: Path | None = None) -> Catalogue:
+    """Read and validate every *.toml file of the directory (default: the shipped one)."""
+    directory = Path(directory) if directory is not None else resources.CATALOGUE_DIR
+    return _load_files(_directory_files(directory), str(directory))
+
+
+@functools.cache
+def default_catalogue() -> Catalogue:
+    """The shipped catalogue, loaded once per process (cache_clear() to reload)."""
+    return load_catalogue()
+
+
+def load_for_check(path: Path) -> Catalogue:
+    """Load a directory, or a single file with the rest of the default directory as its
+    context: the file replaces the default file of the same name, or joins them."""
+    path = Path(path)
+    if path.is_dir():
+        return load_catalogue(path)
+    if not path.exists():
+        raise CatalogueError([f"{path}: 文件不存在"])
+    files = {p.name: p for p in _directory_files(resources.CATALOGUE_DIR)}
+    files[path.name] = path
+    return _load_files(sorted(files.values(), key=lambda p: p.name), str(path))
+
+
+def check_catalogue(path: Path) -> list[str]:
+    """Every problem of a catalogue directory or of one file (see load_for_check)."""
+    try:
+        load_for_check(path)
+    except CatalogueError as exc:
+        return exc.problems
+    return []
+
+
+# --------------------------------------------------------------------------------------
+# reading
+# --------------------------------------------------------------------------------------
+
+
+def _directory_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise CatalogueError([f"{directory}: 目录不存在"])
+    return sorted(directory.glob("*.toml"), key=lambda p: p.name)
+
+
+@dataclass
+class _Raw:
+    """One entry as read from a file, before validation."""
+
+    file: str
+    index: int  # 1-based position among the file's entries of this kind
+    table: Any
+    duplicate: bool = False  # its code was defined before: reported, not built
+
+
+def _load_files(paths: list[Path], where: str) -> Catalogue:
+    problems: list[str] = []
+    raw: dict[str, list[_Raw]] = {kind: [] for kind in _TABLES}
+    if not paths:
+        raise CatalogueError([f"{where}: 没有目录文件（*.toml）"])
+    for path in paths:
+        data = _read_toml(path, problems)
+        if data is None:
+            continue
+        for key, value in data.items():
+            if key not in _TABLES:
+                hint = _suggest(key, _TABLES)
+                problems.append(
+                    f"{path.name}: 未知的表 [[{key}]]{hint}"
+                    f"（可用：{'、'.join(f'[[{t}]]' for t in _TABLES)}）"
+                )
+                continue
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                problems.append(f"{path.name}: {key} 应写成表数组 [[{key}]]")
+                continue
+            raw[key].extend(_Raw(path.name, i, table) for i, table in enumerate(value, 1))
+    builder = _Builder(problems)
+    catalogue = builder.build(raw)
+    if not catalogue.items and not problems:
+        problems.append(f"{where}: 目录中没有任何事项（[[item]]）")
+    if problems:
+        raise CatalogueError(problems)
+    return catalogue
+
+
+def _read_toml(path: Path, problems: list[str]) -> dict[str, Any] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"{path.name}: 文件不是 UTF-8 编码，请用 UTF-8 保存")
+        return None
+    except OSError as exc:
+        problems.append(f"{path.name}: 无法读取文件: {exc.strerror or exc}")
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        where = f"第 {match[1]} 行第 {match[2]} 列" if match else ""
+        reason = message[: match.start()].strip() if match else message
+        problems.append(f"{path.name}: {where}格式错误（TOML）: {reason}")
+        return None
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"，是否应为 “{close[0]}”？" if close else ""
+
+
+def _type_name(value: object) -> str:
+    if isinstance(value, bool):
+        return "布尔值"
+    if isinstance(value, int):
+        return "整数"
+    if isinstance(value, float):
+        return "小数"
+    if isinstance(value, str):
+        return "文本"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "表"
+    return type(value).__name__
+
+
+# --------------------------------------------------------------------------------------
+# validation helpers
+# --------------------------------------------------------------------------------------
+
+
+_MISSING = object()
+
+
+@dataclass
+class _Ctx:
+    """Where a problem is: the file and the entry; `add` names the field."""
+
+    file: str
+    entry: str
+    problems: list[str]
+    failed: bool = False
+
+    def add(self, path: str, message: str) -> None:
+        self.failed = True
+        if path:
+            self.problems.append(f"{self.file}: {self.entry}: 字段 {path}: {message}")
+        else:
+            self.problems.append(f"{self.file}: {self.entry}: {message}")
+
+    def keys(self, table: dict[str, Any], allowed: Iterable[str], prefix: str = "") -> None:
+        allowed = list(allowed)
+        for key in table:
+            if key not in allowed:
+                hint = _suggest(key, allowed)
+                self.add(prefix + key, f"未知字段{hint}（可用字段：{'、'.join(allowed)}）")
+
+    def get(self, table: dict[str, Any], key: str, kind: type, path: str,
+            required: bool = True, default: Any = None) -> Any:
+        """The value of a key checked against its type; None (and a problem) if bad."""
+        value = table.get(key, _MISSING)
+        if value is _MISSING:
+            if required:
+                self.add(path, "缺少必填项")
+                return None
+            return default
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if not ok:
+            expected = {str: "文本", int: "整数", bool: "布尔值（true 或 false）", list: "列表",
+                        dict: "表"}[kind]
+            extra = "（请加引号）" if kind is str and isinstance(value, int | float) else ""
+            self.add(path, f"应为{expected}{extra}，实际为{_type_name(value)}")
+            return None
+        if kind is str and required and not value.strip():
+            self.add(path, "不能为空")
+            return None
+        return value
+
+    def text_list(self, table: dict[str, Any], key: str, path: str,
+                  required: bool = False) -> list[str] | None:
+        values = self.get(table, key, list, path, required=required, default=[])
+        if values is None:
+            return None
+        result: list[str] = []
+        for i, value in enumerate(values, 1):
+            if not isinstance(value, str) or not value.strip():
+                self.add(f"{path}[{i}]", f"应为非空文本，实际为{_type_name(value)}")
+                return None
+            result.append(value.strip())
+        return result
+
+    def enum(self, table: dict[str, Any], key: str, path: str, labels: dict[str, str],
+             required: bool = True, default: str | None = None) -> str | None:
+        value = self.get(table, key, str, path, required=required, default=default)
+        if value is None:
+            return None
+        if value not in labels:
+            options = "、".join(f"{k}（{v}）" for k, v in labels.items())
+            self.add(path, f"无效的值 “{value}”{_suggest(value, labels)}（可用：{options}）")
+            return None
+        return value
+
+
+def _entry_label(kind: str, raw: _Raw, code_key: str = "code") -> str:
+    table = raw.table
+    code = table.get(code_key)
+    name = table.get("name") if kind != "field" else table.get("label")
+    kind_cn = _TABLES[kind]
+    code = code.strip() if isinstance(code, str) and code.strip() else None
+    name = name.strip() if isinstance(name, str) and name.strip() else None
+    if code and name:
+        return f"{kind_cn} {code} “{name}”"
+    if code:
+        return f"{kind_cn} {code}"
+    if name:
+        return f"第 {raw.index} 个{kind_cn} “{name}”"
+    return f"第 {raw.index} 个{kind_cn}"
+
+
+# --------------------------------------------------------------------------------------
+# building
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Builder:
+    problems: list[str]
+    units: dict[str, Unit] = field(default_factory=dict)
+    materials: dict[str, MaterialDef] = field(default_factory=dict)
+    fields: dict[str, FieldDef] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)
+    bundles: dict[str, Bundle] = field(default_factory=dict)
+    # every code defined, valid or not, with the kind, file and entry that defined it,
+    # so that a broken entry is not also reported as missing wherever it is referred to
+    defined: dict[str, dict[str, tuple[str, str, str]]] = field(default_factory=dict)
+
+    def build(self, raw: dict[str, list[_Raw]]) -> Catalogue:
+        for kind in _TABLES:
+            self.defined[kind] = {}
+        # item and bundle codes share one name space (search, case data)
+        self._declare("unit", raw["unit"], "code", self.defined["unit"])
+        self._declare("material", raw["material"], "code", self.defined["material"])
+        self._declare("field", raw["field"], "key", self.defined["field"])
+        shared: dict[str, tuple[str, str, str]] = {}
+        self._declare("item", raw["item"], "code", shared)
+        self._declare("bundle", raw["bundle"], "code", shared)
+        self.defined["item"] = {code: where for code, where in shared.items()
+                                if where[0] == "item"}
+        self._each(raw["unit"], "unit", self._unit)
+        self._each(raw["material"], "material", self._material)
+        self._each(raw["field"], "field", self._field, code_key="key")
+        self._each(raw["item"], "item", self._item)
+        self._each(raw["bundle"], "bundle", self._bundle)
+        return Catalogue(
+            items=self.items,
+            bundles=self.bundles,
+            units=self.units,
+            materials=self.materials,
+            fields=self.fields,
+        )
+
+    def _declare(self, kind: str, entries: list[_Raw], code_key: str,
+                 seen: dict[str, tuple[str, str, str]]) -> None:
+        """Record every code; a code defined twice is a problem of the second entry."""
+        for raw in entries:
+            code = raw.table.get(code_key)
+            if not isinstance(code, str) or not code.strip():
+                continue
+            code = code.strip()
+            label = _entry_label(kind, raw, code_key)
+            previous = seen.get(code)
+            if previous is not None:
+                what = "键" if code_key == "key" else "编码"
+                self.problems.append(
+                    f"{raw.file}: {label}: 字段 {code_key}: "
+                    f"{what}重复，{previous[1]} 中已有{previous[2]}"
+                )
+                raw.duplicate = True
+                continue
+            seen[code] = (kind, raw.file, label)
+
+    def _each(self, entries: list[_Raw], kind: str,
+              build: Callable[[_Ctx, dict[str, Any]], None], code_key: str = "code") -> None:
+        for raw in entries:
+            ctx = _Ctx(raw.file, _entry_label(kind, raw, code_key), self.problems)
+            # a duplicate is checked like any entry, but never built (failed from start)
+            ctx.failed = raw.duplicate
+            build(ctx, raw.table)
+
+    def _code(self, ctx: _Ctx, table: dict[str, Any], key: str, max_len: int,
+              pattern: re.Pattern[str] = _CODE_RE, what: str = "编码") -> str | None:
+        code = ctx.get(table, key, str, key)
+        if code is None:
+            return None
+        code = code.strip()
+        if not pattern.fullmatch(code):
+            if pattern is _KEY_RE:
+                ctx.add(key, f"{what}只能包含小写字母、数字和下划线，并以字母开头")
+            else:
+                ctx.add(key, f"{what}只能包含字母、数字、连字符和下划线")
+            return None
+        if len(code) > max_len:
+            ctx.add(key, f"{what}不能超过 {max_len} 个字符（现为 {len(code)} 个）")
+            return None
+        return code
+
+    # -- units, materials, fields ----------------------------------------------------
+    def _unit(self, ctx: _Ctx, table: dict[str, Any]) -> None:
+        ctx.keys(table, ("code", "name"))
+        code = self._code(ctx, table, "code", MAX_CODE, what="单位代码")
+        name = ctx.get(table, "name", str, "name")
+        if not ctx.failed and code and name:
+            self.units[code] = Unit(code, name.strip())
+
+    def _material(self, ctx: _Ctx, table: dict[str, Any]) -> None:
+        ctx.keys(table, ("code", "name", "standard", "shareable"))
+        code = self._code(ctx, table, "code", 40, _KEY_RE, "材料代码")
+        name = ctx.get(table, "name", str, "name")
+        standard = ctx.get(table, "standard", str, "standard", required=False, default="")
+        shareable = ctx.get(table, "shareable", bool, "shareable", required=False,
+                            default=False)
+        if not ctx.failed and code and name:
+            self.materials[code] = MaterialDef(code, name.strip(), standard.strip(), shareable)
+
+    def _field(self, ctx: _Ctx, table: dict[str, Any]) -> None:
+        ctx.keys(table, ("key", "label", "kind", "choices", "prefill", "hint"))
+        key = self._code(ctx, table, "key", 40, _KEY_RE, "字段键")
+        label = ctx.get(table, "label", str, "label")
+        kind = ctx.enum(table, "kind", "kind", _FIELD_KIND_LABELS, required=False,
+                        default="text")
+        choices = ctx.text_list(table, "choices", "choices")
+        if kind == "choice" and choices is not None:
+            if len(choices) < 2:
+                ctx.add("choices", "单项选择字段至少要有两个选项")
+            elif len(set(choices)) != len(choices):
+                ctx.add("choices", "选项重复")
+        elif kind is not None and choices:
+            ctx.add("choices", f"只有 kind = \"choice\" 的字段才能有选项（现为 {kind}）")
+        prefill = ctx.get(table, "prefill", str, "prefill", required=False, default="")
+        if prefill and prefill not in PREFILL_SOURCES:
+            options = "、".join(f"{k}（{v}）" for k, v in PREFILL_SOURCES.items())
+            ctx.add("prefill", f"无效的带入来源 “{prefill}”{_suggest(prefill, PREFILL_SOURCES)}"
+                               f"（可用：{options}）")
+        hint = ctx.get(table, "hint", str, "hint", required=False, default="")
+        if not ctx.failed and key and label and kind:
+            self.fields[key] = FieldDef(
+                key, label.strip(), FieldKind(kind), tuple(choices or ()), prefill,
+                hint.strip(),
+            )
+
+    # -- items ------------------------------------------------------------------------
+    _ITEM_KEYS = (
+        "code", "basic_code", "name", "board", "item_type", "case_kind", "statutory",
+        "committed", "unit", "materials", "fields", "pays_money", "legal_basis", "aliases",
+    )
+
+    def _item(self, ctx: _Ctx, table: dict[str, Any]) -> None:
+        ctx.keys(table, self._ITEM_KEYS)
+        code = self._code(ctx, table, "code", MAX_CODE, what="实施编码")
+        basic_code = self._code(ctx, table, "basic_code", MAX_BASIC_CODE, what="基本编码")
+        name = ctx.get(table, "name", str, "name")
+        board = ctx.get(table, "board", str, "board")
+        if board is not None and board not in BOARDS:
+            ctx.add("board", f"无效的业务板块 “{board}”（可用：{'、'.join(BOARDS)}）")
+        item_type = ctx.get(table, "item_type", str, "item_type")
+        if item_type is not None and item_type not in ITEM_TYPES:
+            options = "、".join(f"{k}（{v}）" for k, v in ITEM_TYPES.items())
+            ctx.add("item_type", f"无效的事项类型 “{item_type}”（可用：{options}）")
+        case_kind = ctx.enum(table, "case_kind", "case_kind", _CASE_KIND_LABELS)
+        statutory = self._limit(ctx, table, "statutory")
+        committed = self._limit(ctx, table, "committed")
+        if statutory and committed:
+            if committed.approx_working_days() > statutory.approx_working_days():
+                ctx.add("committed.days",
+                        f"承诺时限不能超过法定时限（法定{_limit_text(statutory)}，"
+                        f"承诺{_limit_text(committed)}）")
+            if case_kind == "instant" and committed.days != 0:
+                ctx.add("committed.days", "即办件的承诺时限应为 0（即时办结）")
+            if case_kind == "promised" and committed.days == 0:
+                ctx.add("committed.days",
+                        "承诺件的承诺时限应大于 0；即时办结的事项请将 case_kind 设为 instant")
+        unit_code = ctx.get(table, "unit", str, "unit")
+        if unit_code is not None and unit_code not in self.defined["unit"]:
+            ctx.add("unit", f"责任单位 “{unit_code}” 不存在{_suggest(unit_code, self.units)}"
+                            "（请在 units.toml 中定义）")
+        materials = self._material_needs(ctx, table)
+        fields = self._field_needs(ctx, table)
+        pays_money = ctx.get(table, "pays_money", bool, "pays_money", required=False,
+                             default=False)
+        legal_basis = ctx.get(table, "legal_basis", str, "legal_basis", required=False,
+                              default="")
+        aliases = ctx.text_list(table, "aliases", "aliases")
+        if ctx.failed or unit_code not in self.units:
+            return
+        assert code and basic_code and name and board and item_type and case_kind
+        assert statutory and committed and materials is not None and fields is not None
+        self.items[code] = Item(
+            code=code,
+            basic_code=basic_code,
+            name=name.strip(),
+            board=board,
+            item_type=item_type,
+            case_kind=CaseKind(case_kind),
+            statutory=statutory,
+            committed=committed,
+            unit=self.units[unit_code],
+            materials=tuple(materials),
+            fields=tuple(fields),
+            pays_money=bool(pays_money),
+            legal_basis=(legal_basis or "").strip(),
+            pinyin=pinyin_initials(name),
+            aliases=tuple(aliases or ()),
+        )
+
+    def _limit(self, ctx: _Ctx, table: dict[str, Any], key: str) -> TimeLimit | None:
+        value = ctx.get(table, key, dict, key)
+        if value is None:
+            return None
+        ctx.keys(value, ("days", "unit"), prefix=f"{key}.")
+        days = ctx.get(value, "days", int, f"{key}.days")
+        if days is not None and days < 0:
+            ctx.add(f"{key}.days", "天数不能为负数")
+            days = None
+        unit = ctx.enum(value, "unit", f"{key}.unit", _LIMIT_UNIT_LABELS)
+        if days is None or unit is None:
+            return None
+        return TimeLimit(days, LimitUnit(unit))
+
+    def _material_needs(self, ctx: _Ctx, table: dict[str, Any]) -> list[MaterialNeed] | None:
+        entries = ctx.get(table, "materials", list, "materials")
+        if entries is None:
+            return None
+        needs: list[MaterialNeed] = []
+        seen: set[str] = set()
+        for i, entry in enumerate(entries, 1):
+            if isinstance(entry, str):
+                entry = {"material": entry}
+            if not isinstance(entry, dict):
+                ctx.add(f"materials[{i}]", f"应为表 {{ material = \"...\" }}，"
+                                           f"实际为{_type_name(entry)}")
+                continue
+            ref = entry.get("material")
+            path = f"materials[{ref}]" if isinstance(ref, str) and ref else f"materials[{i}]"
+            ctx.keys(entry, ("material", "form", "count", "tolerable", "required"),
+                     prefix=f"{path}.")
+            code = ctx.get(entry, "material", str, f"{path}.material")
+            form = ctx.enum(entry, "form", f"{path}.form", _FORM_LABELS, required=False,
+                            default="copy")
+            count = ctx.get(entry, "count", int, f"{path}.count", required=False, default=1)
+            if count is not None and count < 1:
+                ctx.add(f"{path}.count", "份数至少为 1")
+                count = None
+            tolerable = ctx.get(entry, "tolerable", bool, f"{path}.tolerable",
+                                required=False, default=False)
+            required = ctx.get(entry, "required", bool, f"{path}.required",
+                               required=False, default=True)
+            if tolerable and required is False:
+                ctx.add(f"{path}.tolerable",
+                        "非必须提交的材料不需要容缺（容缺只用于必须提交的材料）")
+            if tolerable and table.get("case_kind") == "instant":
+                ctx.add(f"{path}.tolerable",
+                        "即办件的材料不能容缺：容缺材料的补交期限不能超过承诺时限")
+            if code is None:
+                continue
+            if code in seen:
+                ctx.add(f"{path}.material", f"材料 “{code}” 在本事项中重复")
+                continue
+            seen.add(code)
+            if code not in self.defined["material"]:
+                ctx.add(f"{path}.material", f"材料 “{code}” 不存在"
+                        f"{_suggest(code, self.defined['material'])}（请在 materials.toml 中定义）")
+                continue
+            material = self.materials.get(code)
+            if material is None or None in (form, count, tolerable, required):
+                continue
+            needs.append(MaterialNeed(material, MaterialForm(form), count, tolerable, required))
+        return needs
+
+    def _field_needs(self, ctx: _Ctx, table: dict[str, Any]) -> list[FieldNeed] | None:
+        entries = ctx.get(table, "fields", list, "fields")
+        if entries is None:
+            return None
+        needs: list[FieldNeed] = []
+        seen: set[str] = set()
+        for i, entry in enumerate(entries, 1):
+            if isinstance(entry, str):
+                entry = {"field": entry}
+            if not isinstance(entry, dict):
+                ctx.add(f"fields[{i}]", f"应为表 {{ field = \"...\" }}，实际为{_type_name(entry)}")
+                continue
+            ref = entry.get("field")
+            path = f"fields[{ref}]" if isinstance(ref, str) and ref else f"fields[{i}]"
+            ctx.keys(entry, ("field", "required"), prefix=f"{path}.")
+            key = ctx.get(entry, "field", str, f"{path}.field")
+            required = ctx.get(entry, "required", bool, f"{path}.required", required=False,
+                               default=True)
+            if key is None:
+                continue
+            if key in seen:
+                ctx.add(f"{path}.field", f"表单字段 “{key}” 在本事项中重复")
+                continue
+            seen.add(key)
+            if key not in self.defined["field"]:
+                ctx.add(f"{path}.field", f"表单字段 “{key}” 不存在"
+                        f"{_suggest(key, self.defined['field'])}（请在 fields.toml 中定义）")
+                continue
+            field_def = self.fields.get(key)
+            if field_def is None or required is None:
+                continue
+            needs.append(FieldNeed(field_def, required))
+        return needs
+
+    # -- bundles ----------------------------------------------------------------------
+    def _item_ref(self, ctx: _Ctx, path: str, code: str) -> bool:
+        if code in self.defined["item"]:
+            return True
+        ctx.add(path, f"事项 “{code}” 不存在（请检查事项文件中的 code）")
+        return False
+
+    def _bundle(self, ctx: _Ctx, table: dict[str, Any]) -> None:
+        ctx.keys(table, ("code", "name", "description", "mandatory", "situation"))
+        code = self._code(ctx, table, "code", MAX_CODE, what="一件事编码")
+        name = ctx.get(table, "name", str, "name")
+        description = ctx.get(table, "description", str, "description", required=False,
+                              default="")
+        mandatory = ctx.text_list(table, "mandatory", "mandatory", required=True)
+        if mandatory is not None:
+            if not mandatory:
+                ctx.add("mandatory", "至少要有一个必做事项")
+            if len(set(mandatory)) != len(mandatory):
+                ctx.add("mandatory", "必做事项重复")
+            for i, item_code in enumerate(mandatory, 1):
+                self._item_ref(ctx, f"mandatory[{i}]", item_code)
+        situations: list[Situation] = []
+        entries = ctx.get(table, "situation", list, "situation", required=False, default=[])
+        keys_seen: set[str] = set()
+        for i, entry in enumerate(entries or [], 1):
+            if not isinstance(entry, dict):
+                ctx.add(f"situation[{i}]",
+                        f"应为表 [[bundle.situation]]，实际为{_type_name(entry)}")
+                continue
+            situation = self._situation(ctx, entry, i, set(mandatory or ()), keys_seen)
+            if situation is not None:
+                situations.append(situation)
+        if ctx.failed:
+            return
+        assert code and name and mandatory is not None
+        self.bundles[code] = Bundle(
+            code=code,
+            name=name.strip(),
+            mandatory=tuple(mandatory),
+            situations=tuple(situations),
+            description=(description or "").strip(),
+            pinyin=pinyin_initials(name),
+        )
+
+    def _situation(self, ctx: _Ctx, table: dict[str, Any], index: int,
+                   mandatory: set[str], keys_seen: set[str]) -> Situation | None:
+        raw_key = table.get("key")
+        path = f"situation[{raw_key}]" if isinstance(raw_key, str) and raw_key else (
+            f"situation[{index}]")
+        ctx.keys(table, ("key", "question", "options", "default"), prefix=f"{path}.")
+        key = ctx.get(table, "key", str, f"{path}.key")
+        if key is not None:
+            if not _KEY_RE.fullmatch(key):
+                ctx.add(f"{path}.key", "问题键只能包含小写字母、数字和下划线，并以字母开头")
+            elif key in keys_seen:
+                ctx.add(f"{path}.key", f"问题键 “{key}” 在本一件事中重复")
+            keys_seen.add(key)
+        question = ctx.get(table, "question", str, f"{path}.question")
+        default = ctx.get(table, "default", str, f"{path}.default", required=False,
+                          default="")
+        entries = ctx.get(table, "options", list, f"{path}.options")
+        options: list[SituationOption] = []
+        if entries is not None:
+            if len(entries) < 2:
+                ctx.add(f"{path}.options", "至少要有两个回答选项")
+            values: set[str] = set()
+            for i, entry in enumerate(entries, 1):
+                option = self._option(ctx, entry, f"{path}.options", i, mandatory, values)
+                if option is not None:
+                    options.append(option)
+            if entries and all(
+                isinstance(e, dict) and not e.get("adds") for e in entries
+            ):
+                ctx.add(f"{path}.options", "任何回答都不增加事项：情形问题至少要有一个回答带 adds")
+            if default and default not in values:
+                available = "、".join(sorted(values))
+                ctx.add(f"{path}.default",
+                        f"默认回答 “{default}” 不是选项的 value（可用：{available}）")
+        if key is None or question is None or entries is None:
+            return None
+        return Situation(key, question.strip(), tuple(options), default)
+
+    def _option(self, ctx: _Ctx, entry: Any, prefix: str, index: int, mandatory: set[str],
+                values: set[str]) -> SituationOption | None:
+        if not isinstance(entry, dict):
+            ctx.add(f"{prefix}[{index}]", f"应为表 {{ value = \"...\", label = \"...\" }}，"
+                                          f"实际为{_type_name(entry)}")
+            return None
+        raw_value = entry.get("value")
+        path = f"{prefix}[{raw_value}]" if isinstance(raw_value, str) and raw_value else (
+            f"{prefix}[{index}]")
+        ctx.keys(entry, ("value", "label", "adds"), prefix=f"{path}.")
+        value = ctx.get(entry, "value", str, f"{path}.value")
+        if value is not None:
+            if value in values:
+                ctx.add(f"{path}.value", f"选项值 “{value}” 重复")
+            values.add(value)
+        label = ctx.get(entry, "label", str, f"{path}.label")
+        adds = ctx.text_list(entry, "adds", f"{path}.adds")
+        for i, code in enumerate(adds or [], 1):
+            if not self._item_ref(ctx, f"{path}.adds[{i}]", code):
+                continue
+            if code in mandatory:
+                ctx.add(f"{path}.adds[{i}]", f"事项 “{code}” 已是必做事项，不需要由情形增加")
+        if len(set(adds or ())) != len(adds or ()):
+            ctx.add(f"{path}.adds", "增加的事项重复")
+        if value is None or label is None or adds is None:
+            return None
+        return SituationOption(value, label.strip(), tuple(adds))
+
+
+def _limit_text(limit: TimeLimit) -> str:
+    return f"{limit.days}个{_LIMIT_UNIT_LABELS[limit.unit.value]}"

@@ -1,0 +1,78 @@
+"""Sample data for `counter-app demo`: staff accounts and a few cases in every state
+(instant running, promised, due soon, complete), on a throw-away database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from counter_app.domain.application import (
+    ApplicantInput,
+    Application,
+    MaterialDecision,
+    MaterialStatus,
+    plan_case,
+)
+from counter_app.runtime import Runtime
+from counter_app.services import acceptance
+from counter_app.services.backoffice import complete_item, find_case
+from counter_app.services.users import Role, add_user
+
+DEMO_PASSWORD = "123456"
+DEMO_USERS = [
+    ("1001", "张敏", Role.TELLER),
+    ("2001", "李强", Role.BACKOFFICE),
+    ("9001", "王丽", Role.SUPERVISOR),
+]
+PEOPLE = [
+    ApplicantInput("11010519491231002X", "王䶮", "13812345678", address="北京市西城区"),
+    ApplicantInput("370102198001011237", "李娜", "13905311234", address="济南市历下区"),
+    ApplicantInput("370103199505052340", "阿卜杜·热合曼", "15866661234", address="济南市市中区"),
+]
+# (person, bundle, single items, minutes ago, complete it)
+SAMPLES = [
+    (0, None, ("370100-JY-0001",), 20, False),
+    (1, "370100-YJS-03", (), 60 * 24 * 8, False),
+    (2, "370100-YJS-10", (), 90, False),
+    (1, None, ("370100-SK-0004",), 240, True),
+]
+
+
+def _everything_received(rt: Runtime, app: Application) -> Application:
+    plan = plan_case(rt.deps.catalogue, app)
+    app.materials = {
+        m.code: MaterialDecision(
+            MaterialStatus.SHARED if m.shareable else MaterialStatus.RECEIVED
+        )
+        for m in plan.materials
+    }
+    app.credit_promise_signed = True
+    return app
+
+
+def seed(rt: Runtime) -> None:
+    with rt.uow() as session:
+        users = {
+            staff: add_user(session, staff, name, DEMO_PASSWORD, role, None, rt.deps.clock)
+            for staff, name, role in DEMO_USERS
+        }
+    now = rt.deps.clock()
+    desk = rt.desk(users["1001"].id)
+    for person, bundle, items, minutes_ago, complete in SAMPLES:
+        if bundle and bundle not in rt.deps.catalogue.bundles:
+            continue
+        if any(code not in rt.deps.catalogue.items for code in items):
+            continue
+        app = Application(
+            PEOPLE[person], bundle, items, accepted_at=now - timedelta(minutes=minutes_ago)
+        )
+        with rt.uow() as session:
+            result = acceptance.accept(
+                session, rt.deps, desk, _everything_received(rt, app), require_form=False
+            )
+        with rt.uow() as session:
+            case = find_case(session, result.case_no)
+            assert case is not None
+            for item in case.items:
+                # instant items of older cases were done on the day; one case is all done
+                if complete or (item.case_kind == "instant" and minutes_ago > 60):
+                    complete_item(session, rt.deps, item.id, users["2001"].id, "已办结")

@@ -1,0 +1,340 @@
+"""The service catalogue: items (事项), bundles (一件事), materials, form fields.
+
+Plain frozen dataclasses built by counter_app.catalogue (the loader) from the TOML
+files in resources/catalogue. Everything here is pure: search, merging of the one
+form and the one set of materials across the items of a case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from counter_app.domain.workcal import LimitUnit
+
+BOARDS = ("就业创业", "社会保险", "人事人才", "劳动关系", "社保卡")
+
+# GB/T 39046-2020 item types: the "6+1" kinds that are rated.
+ITEM_TYPES: dict[str, str] = {
+    "01": "行政许可",
+    "05": "行政给付",
+    "07": "行政确认",
+    "08": "行政奖励",
+    "09": "行政裁决",
+    "10": "其他行政权力",
+    "20": "公共服务",
+}
+
+
+class CaseKind(StrEnum):
+    INSTANT = "instant"  # 即办件
+    PROMISED = "promised"  # 承诺件
+
+    @property
+    def label(self) -> str:
+        return "即办件" if self is CaseKind.INSTANT else "承诺件"
+
+
+class MaterialForm(StrEnum):
+    ORIGINAL = "original"  # 原件 (shown and returned)
+    COPY = "copy"  # 复印件
+    ORIGINAL_AND_COPY = "original_and_copy"
+
+    @property
+    def label(self) -> str:
+        return {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件"}[
+            self.value
+        ]
+
+    @property
+    def strictness(self) -> int:
+        return {"copy": 0, "original": 1, "original_and_copy": 2}[self.value]
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    NUMBER = "number"
+    PHONE = "phone"
+    CHOICE = "choice"
+    ID_NUMBER = "id_number"
+    BANK_ACCOUNT = "bank_account"
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    days: int
+    unit: LimitUnit
+
+    @property
+    def label(self) -> str:
+        if self.days == 0:
+            return "即时办结"
+        return f"{self.days}{self.unit.label}"
+
+    def approx_working_days(self) -> float:
+        """For comparisons across units: 5 working days ≈ 7 natural days."""
+        return self.days if self.unit is LimitUnit.WORKING else self.days * 5 / 7
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A responsible back-office unit (责任单位) a sub-item is routed to."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class MaterialDef:
+    """A material as the applicant knows it, shared by every item that asks for it."""
+
+    code: str
+    name: str
+    standard: str = ""  # what counts as valid (出具单位, 要求)
+    shareable: bool = False  # may come from shared data (材料从"网上来")
+
+
+@dataclass(frozen=True)
+class MaterialNeed:
+    """What one item asks of one material."""
+
+    material: MaterialDef
+    form: MaterialForm = MaterialForm.COPY
+    count: int = 1
+    tolerable: bool = False  # 可容缺
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    key: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    choices: tuple[str, ...] = ()
+    prefill: str = ""  # "applicant.name", "applicant.id_number", "applicant.phone", ...
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class FieldNeed:
+    field: FieldDef
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str  # 实施编码 (≤24 chars)
+    basic_code: str  # 基本编码 (≤10 chars)
+    name: str
+    board: str
+    item_type: str  # key of ITEM_TYPES
+    case_kind: CaseKind
+    statutory: TimeLimit
+    committed: TimeLimit
+    unit: Unit
+    materials: tuple[MaterialNeed, ...]
+    fields: tuple[FieldNeed, ...]
+    pays_money: bool = False  # 涉及资金支付 → 信用承诺
+    legal_basis: str = ""
+    pinyin: str = ""  # initials, computed by the loader from the name (pypinyin)
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def item_type_label(self) -> str:
+        return ITEM_TYPES.get(self.item_type, self.item_type)
+
+    @property
+    def is_speedup(self) -> bool:
+        """提速办: the committed limit is at most half of the statutory one."""
+        if self.statutory.days == 0:
+            return False
+        return self.committed.approx_working_days() * 2 <= self.statutory.approx_working_days()
+
+
+@dataclass(frozen=True)
+class SituationOption:
+    value: str
+    label: str
+    adds: tuple[str, ...] = ()  # item codes added when chosen
+
+
+@dataclass(frozen=True)
+class Situation:
+    key: str
+    question: str
+    options: tuple[SituationOption, ...]
+    default: str = ""
+
+    def option(self, value: str) -> SituationOption | None:
+        for opt in self.options:
+            if value in (opt.value, opt.label):
+                return opt
+        return None
+
+
+@dataclass(frozen=True)
+class Bundle:
+    code: str
+    name: str
+    mandatory: tuple[str, ...]  # item codes (必做事项)
+    situations: tuple[Situation, ...]
+    description: str = ""
+    pinyin: str = ""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # "bundle" or "item"
+    code: str
+    name: str
+    score: int
+
+
+@dataclass(frozen=True)
+class MergedMaterial:
+    """One entry of the one set of materials: a distinct material across the items."""
+
+    material: MaterialDef
+    form: MaterialForm
+    count: int
+    tolerable: bool  # only when every item that needs it tolerates its absence
+    required: bool
+    item_codes: tuple[str, ...]
+
+    @property
+    def code(self) -> str:
+        return self.material.code
+
+    @property
+    def shareable(self) -> bool:
+        return self.material.shareable
+
+
+@dataclass(frozen=True)
+class MergedField:
+    field: FieldDef
+    required: bool
+    item_codes: tuple[str, ...]
+
+
+class SituationError(ValueError):
+    pass
+
+
+@dataclass
+class Catalogue:
+    items: dict[str, Item] = field(default_factory=dict)
+    bundles: dict[str, Bundle] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+    materials: dict[str, MaterialDef] = field(default_factory=dict)
+    fields: dict[str, FieldDef] = field(default_factory=dict)
+
+    # -- search ---------------------------------------------------------------
+    def search(self, query: str, limit: int = 30) -> list[SearchHit]:
+        """Bundles and items by name, code or pinyin initials, best first."""
+        q = query.strip().lower()
+        if not q:
+            hits = [SearchHit("bundle", b.code, b.name, 0) for b in self.bundles.values()]
+            return hits[:limit]
+        hits = []
+        for bundle in self.bundles.values():
+            score = _score(q, bundle.code, bundle.name, bundle.pinyin, ())
+            if score:
+                hits.append(SearchHit("bundle", bundle.code, bundle.name, score + 5))
+        for item in self.items.values():
+            score = _score(q, item.code, item.name, item.pinyin, item.aliases, item.basic_code)
+            if score:
+                hits.append(SearchHit("item", item.code, item.name, score))
+        hits.sort(key=lambda h: (-h.score, h.kind != "bundle", h.name))
+        return hits[:limit]
+
+    # -- resolution -----------------------------------------------------------
+    def resolve_items(
+        self, bundle_code: str | None, situations: Mapping[str, str], item_codes: Iterable[str]
+    ) -> list[Item]:
+        """The items a case consists of: a bundle's mandatory items plus the items its
+        answered situations add, or the single items chosen; duplicates removed."""
+        codes: list[str] = []
+        if bundle_code:
+            bundle = self.bundles[bundle_code]
+            codes.extend(bundle.mandatory)
+            for situation in bundle.situations:
+                answer = situations.get(situation.key, situation.default)
+                if not answer:
+                    continue
+                option = situation.option(answer)
+                if option is None:
+                    labels = "、".join(o.label for o in situation.options)
+                    raise SituationError(
+                        f"情形“{situation.question}”的回答“{answer}”无效，可选：{labels}"
+                    )
+                codes.extend(option.adds)
+        codes.extend(item_codes)
+        seen: dict[str, Item] = {}
+        for code in codes:
+            if code not in seen:
+                seen[code] = self.items[code]
+        return list(seen.values())
+
+
+def merge_materials(items: Iterable[Item]) -> list[MergedMaterial]:
+    """One entry per distinct material; the strictest form and the largest count win."""
+    merged: dict[str, MergedMaterial] = {}
+    for item in items:
+        for need in item.materials:
+            code = need.material.code
+            old = merged.get(code)
+            if old is None:
+                merged[code] = MergedMaterial(
+                    need.material,
+                    need.form,
+                    need.count,
+                    need.tolerable,
+                    need.required,
+                    (item.code,),
+                )
+                continue
+            form = need.form if need.form.strictness > old.form.strictness else old.form
+            merged[code] = MergedMaterial(
+                old.material,
+                form,
+                max(old.count, need.count),
+                old.tolerable and need.tolerable,
+                old.required or need.required,
+                (*old.item_codes, item.code),
+            )
+    return list(merged.values())
+
+
+def merge_fields(items: Iterable[Item]) -> list[MergedField]:
+    """The one form: every field once, required when any item requires it."""
+    merged: dict[str, MergedField] = {}
+    for item in items:
+        for need in item.fields:
+            key = need.field.key
+            old = merged.get(key)
+            if old is None:
+                merged[key] = MergedField(need.field, need.required, (item.code,))
+            else:
+                merged[key] = MergedField(
+                    old.field, old.required or need.required, (*old.item_codes, item.code)
+                )
+    return list(merged.values())
+
+
+def _score(q: str, code: str, name: str, pinyin: str, aliases: Iterable[str], *codes: str) -> int:
+    if q == code.lower() or any(q == c.lower() for c in codes if c):
+        return 100
+    if name == q:
+        return 95
+    if code.lower().startswith(q) or any(c and c.lower().startswith(q) for c in codes):
+        return 80
+    if pinyin.startswith(q):
+        return 70
+    if q in name.lower() or any(q in a.lower() for a in aliases):
+        return 60 - min(len(name), 30) // 3
+    if q in pinyin:
+        return 40
+    return 0

@@ -1,0 +1,96 @@
+"""Shared fixtures.
+
+Storage and service tests run on both engines: the embedded SQLite (a fresh file per
+test) and the hall's PostgreSQL (a fresh schema per test in database `test` at
+127.0.0.1:5432, or COUNTER_TEST_PG_URL). Qt tests use the offscreen platform, set
+here before anything imports Qt.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never touch the developer's real config or keyring from a test.
+os.environ.setdefault("COUNTER_CONFIG", os.devnull + ".counter-test.toml")
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+PG_URL = os.environ.get("COUNTER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_URL.replace("+psycopg", ""), connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_ok() -> bool:
+    ok = _pg_available()
+    if not ok and os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL is required in CI but not reachable at {PG_URL}")
+    return ok
+
+
+@pytest.fixture
+def pg_url(pg_ok: bool) -> Iterator[str]:
+    """A URL whose connections see a fresh, empty schema."""
+    if not pg_ok:
+        pytest.skip("PostgreSQL not reachable (runs in CI)")
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    base = PG_URL.replace("+psycopg", "")
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'counter.sqlite3'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    return f"sqlite:///{tmp_path / 'counter.sqlite3'}"
+
+
+class FakeClock:
+    """A settable clock for services (timezone-aware UTC)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # Tuesday 2026-09-29 10:00 China time
+    return FakeClock(datetime(2026, 9, 29, 2, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def runtime(db_url: str, clock: FakeClock):  # type: ignore[no-untyped-def]
+    from counter_app.config import Settings
+    from counter_app.runtime import open_runtime
+
+    rt = open_runtime(db_url, Settings(db_url=db_url), clock=clock)
+    yield rt
+    rt.close()

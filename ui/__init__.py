@@ -1,0 +1,1 @@
+"""Qt widgets only. The one package that imports PySide6."""

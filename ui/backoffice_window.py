@@ -1,0 +1,185 @@
+"""The back-office worklist (拆包分办): the split sub-items of accepted cases with
+their deadlines; mark done or return with a reason; print the completion notice
+when the whole case is complete (综合反馈)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.runtime import Runtime
+from counter_app.services import backoffice, caseviews, desk
+from counter_app.store.models import User
+from ui.papers_dialog import PapersDialog
+from ui.style import SLA_COLOURS
+from ui.tasks import TaskRunner
+
+COLUMNS = ["办件编号", "事项", "责任单位", "申请人", "受理时间", "办结期限", "时限"]
+
+
+class BackOfficeWindow(QMainWindow):
+    def __init__(self, rt: Runtime, user: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rt, self.user = rt, user
+        self.runner = TaskRunner(self)
+        self.rows: list[caseviews.WorkRow] = []
+        self.setWindowTitle(f"快办柜台 · 后台工作台 · {user.name}")
+        self.resize(1366, 768)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("责任单位"))
+        self.unit = QComboBox()
+        self.unit.addItem("全部单位", None)
+        for unit in rt.deps.catalogue.units.values():
+            self.unit.addItem(unit.name, unit.code)
+        if user.unit_code:
+            self.unit.setCurrentIndex(max(0, self.unit.findData(user.unit_code)))
+        self.unit.currentIndexChanged.connect(self.refresh)
+        top.addWidget(self.unit)
+        self.summary = QLabel("")
+        top.addWidget(self.summary, 1)
+        layout.addLayout(top)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.done_button = QPushButton("办结 Ctrl+D")
+        self.done_button.setObjectName("primary")
+        self.return_button = QPushButton("退回 Ctrl+R")
+        self.refresh_button = QPushButton("刷新 F9")
+        self.done_button.clicked.connect(self.complete_selected)
+        self.return_button.clicked.connect(self.return_selected)
+        self.refresh_button.clicked.connect(self.refresh)
+        for b in (self.done_button, self.return_button, self.refresh_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.message = QLabel("")
+        buttons.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.setCentralWidget(central)
+        for key, slot in (
+            ("Ctrl+D", self.complete_selected),
+            ("Ctrl+R", self.return_selected),
+            ("F9", self.refresh),
+        ):
+            QShortcut(QKeySequence(key), self, activated=slot)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start(30_000)
+        self.refresh()
+
+    def refresh(self) -> None:
+        unit = self.unit.currentData()
+
+        def load() -> list[caseviews.WorkRow]:
+            with self.rt.uow() as session:
+                return caseviews.work_rows(session, self.rt.deps, unit)
+
+        self.runner.run(load, self.show_rows)
+
+    def show_rows(self, rows: list[caseviews.WorkRow]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            cells = [
+                row.case_no,
+                row.item_name,
+                row.unit_name,
+                f"{row.applicant} {row.applicant_id}",
+                row.accepted_at,
+                row.due_date.isoformat() if row.due_date else "",
+                row.sla_text,
+            ]
+            for c, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, row.item_id)
+                if c == 6:
+                    cell.setForeground(QBrush(QColor(SLA_COLOURS[row.sla.value])))
+                self.table.setItem(r, c, cell)
+        overdue = sum(1 for r in rows if r.sla.value == "overdue")
+        soon = sum(1 for r in rows if r.sla.value == "due_soon")
+        self.summary.setText(f"  待办 {len(rows)}  即将到期 {soon}  逾期 {overdue}")
+        if rows and self.table.currentRow() < 0:
+            self.table.selectRow(0)
+
+    def selected(self) -> caseviews.WorkRow | None:
+        row = self.table.currentRow()
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def complete_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+
+        def work() -> tuple[str, str]:
+            with self.rt.uow() as session:
+                case = backoffice.complete_item(session, self.rt.deps, row.item_id, self.user.id)
+                return case.case_no, case.status
+
+        self.runner.run(work, self._after_change, self._failed)
+
+    def return_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        reason, ok = QInputDialog.getText(self, "退回", f"退回“{row.item_name}”的原因：")
+        if not ok or not reason.strip():
+            return
+
+        def work() -> tuple[str, str]:
+            with self.rt.uow() as session:
+                case = backoffice.return_item(
+                    session, self.rt.deps, row.item_id, self.user.id, reason
+                )
+                return case.case_no, case.status
+
+        self.runner.run(work, self._after_change, self._failed)
+
+    def _after_change(self, res: tuple[str, str]) -> None:
+        case_no, status = res
+        self.refresh()
+        if status == "complete":
+            self.message.setText(f"办件 {case_no} 已全部办结，正在生成办结通知…")
+            self.runner.run(
+                lambda: desk.render_papers(self.rt, case_no, ("completion",)),
+                lambda out: self._show_completion(case_no, out[0]),
+                self._failed,
+            )
+        else:
+            self.message.setText(f"已更新 {case_no}")
+
+    def _show_completion(self, case_no: str, papers: dict) -> None:
+        self.message.setText(f"办件 {case_no} 已办结")
+        dialog = PapersDialog(
+            case_no,
+            f"办件 {case_no} 已全部办结（综合反馈）",
+            papers,
+            self.runner,
+            self.rt.settings.a4_printer,
+            self,
+        )
+        dialog.show()
+        self.completion_dialog = dialog
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setText(f"操作失败：{exc}")

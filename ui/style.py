@@ -1,0 +1,23 @@
+"""Colours and the small style sheet of the workstation (legible at arm's length)."""
+
+OK = "#1b7f3b"
+WARN = "#b26a00"
+BAD = "#c62828"
+MUTED = "#6b7280"
+ACCENT = "#1565c0"
+
+SLA_COLOURS = {"ok": OK, "due_soon": WARN, "overdue": BAD, "done": MUTED}
+
+APP_STYLE = """
+QMainWindow, QDialog { background: #f5f6f8; }
+QGroupBox { font-weight: bold; border: 1px solid #d0d4da; border-radius: 4px;
+            margin-top: 10px; padding-top: 6px; background: white; }
+QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; color: #1f2937; }
+QPushButton { padding: 4px 10px; }
+QPushButton#primary { background: #1565c0; color: white; font-weight: bold;
+                      border-radius: 3px; padding: 6px 14px; }
+QPushButton#primary:disabled { background: #90a4ae; }
+QLabel#error { color: #c62828; }
+QLabel#topbar { font-weight: bold; }
+QTableWidget { background: white; gridline-color: #e5e7eb; }
+"""

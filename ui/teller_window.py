@@ -1,0 +1,270 @@
+"""The teller workstation (综合柜员): applicant on the left, one flow in the centre,
+today's cases on the right. Every action has a key; nothing blocks the window."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.domain.application import ApplicationError
+from counter_app.domain.clock import local
+from counter_app.runtime import Runtime
+from counter_app.services import caseviews, desk
+from counter_app.store.models import User
+from ui.accept_panel import AcceptPanel
+from ui.applicant_panel import ApplicantPanel, CardData
+from ui.cases_panel import CasesPanel
+from ui.device_lights import DeviceLights
+from ui.papers_dialog import PapersDialog
+from ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+REFRESH_MS = 30_000
+
+# A card source is called on a pool thread and returns the card or raises with a
+# Chinese message; the device layer provides it (None: no reader configured).
+CardSource = Callable[[], CardData]
+
+
+class TellerWindow(QMainWindow):
+    def __init__(
+        self,
+        rt: Runtime,
+        user: User,
+        card_source: CardSource | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.rt, self.user, self.card_source = rt, user, card_source
+        self.runner = TaskRunner(self)
+        self.last_submitted: desk.Submitted | None = None
+        self.dialogs: list[PapersDialog] = []
+        window_no = rt.settings.window_no
+        self.setWindowTitle(f"快办柜台 · {window_no}号窗口 · {user.name}")
+        self.resize(1366, 768)
+
+        central = QWidget()
+        root = QVBoxLayout(central)
+        root.setContentsMargins(6, 4, 6, 4)
+        top = QHBoxLayout()
+        self.title = QLabel(
+            f"{window_no}号窗口 · {user.name}({user.staff_no}) · {rt.settings.hall_name}"
+        )
+        self.title.setObjectName("topbar")
+        self.clock_label = QLabel("")
+        self.lights = DeviceLights()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.clock_label)
+        top.addSpacing(12)
+        top.addWidget(self.lights)
+        root.addLayout(top)
+
+        self.applicant = ApplicantPanel()
+        self.applicant.setMinimumWidth(250)
+        self.accept = AcceptPanel(rt.deps.catalogue, rt.deps.calendar, rt.deps.clock)
+        self.cases = CasesPanel()
+        self.cases.setMinimumWidth(300)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.applicant)
+        splitter.addWidget(self.accept)
+        splitter.addWidget(self.cases)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([270, 760, 330])
+        root.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self.status = self.statusBar()
+
+        self.applicant.changed.connect(self._applicant_changed)
+        self.applicant.read_card_requested.connect(self.read_card)
+        self.accept.accept_requested.connect(lambda: self.submit("accept"))
+        self.accept.supplement_requested.connect(lambda: self.submit("supplement"))
+        self.accept.reject_requested.connect(self.reject)
+        self.cases.case_opened.connect(self.open_case_papers)
+        self._keys()
+        self._menu()
+
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.refresh_cases)
+        self.timer.start(REFRESH_MS)
+        self.tick = QTimer(self)
+        self.tick.timeout.connect(self._tick)
+        self.tick.start(1000)
+        self._tick()
+        self.refresh_cases()
+        self.accept.search.edit.setFocus()
+
+    # -- keys and menu --------------------------------------------------------------
+    def _keys(self) -> None:
+        bindings = {
+            "Ctrl+F": lambda: self.accept.search.edit.setFocus(),
+            "F5": self.read_card,
+            "Ctrl+Return": lambda: self.submit("accept"),
+            "Ctrl+Enter": lambda: self.submit("accept"),
+            "Ctrl+G": lambda: self.submit("supplement"),
+            "Ctrl+J": self.reject,
+            "Ctrl+N": self.new_applicant,
+            "Ctrl+L": lambda: self.applicant.id_number.setFocus(),
+            "Ctrl+M": lambda: self.accept.materials.table.setFocus(),
+            "Ctrl+Shift+P": self.reprint_last,
+        }
+        for key, slot in bindings.items():
+            QShortcut(QKeySequence(key), self, activated=slot)
+
+    def _menu(self) -> None:
+        menu = self.menuBar().addMenu("办件(&C)")
+        for text, key, slot in (
+            ("新申请人", "Ctrl+N", self.new_applicant),
+            ("重打上一件文书", "Ctrl+Shift+P", self.reprint_last),
+            ("刷新办件列表", "F9", self.refresh_cases),
+        ):
+            action = QAction(f"{text}\t{key}", self)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+
+    def _tick(self) -> None:
+        self.clock_label.setText(local(self.rt.deps.clock()).strftime("%Y-%m-%d %H:%M"))
+
+    # -- applicant ------------------------------------------------------------------
+    def _applicant_changed(self) -> None:
+        person = self.applicant.applicant()
+        self.accept.set_applicant(person)
+        if self.applicant.id_valid():
+            number = person.id_number
+
+            def count() -> int:
+                with self.rt.uow() as session:
+                    return caseviews.history_count(session, number)
+
+            self.runner.run(count, self._show_history)
+
+    def _show_history(self, count: int) -> None:
+        self.applicant.set_history(count)
+
+    def read_card(self) -> None:
+        if self.card_source is None:
+            self.status.showMessage("未配置读卡器：请在配置中设置 idcard_port，或手工录入", 8000)
+            return
+        self.status.showMessage("正在读卡，请将证件放在读卡器上…")
+        self.applicant.read_button.setEnabled(False)
+        self.runner.run(self.card_source, self._card_read, self._card_failed)
+
+    def _card_read(self, card: CardData) -> None:
+        self.applicant.read_button.setEnabled(True)
+        self.applicant.fill_from_card(card)
+        self.status.showMessage(f"已读取{card.source}", 5000)
+
+    def _card_failed(self, exc: BaseException) -> None:
+        self.applicant.read_button.setEnabled(True)
+        self.status.showMessage(f"读卡失败：{exc}", 10000)
+
+    def new_applicant(self) -> None:
+        self.applicant.clear()
+        self.accept.reset()
+        self.applicant.id_number.setFocus()
+
+    # -- submit -----------------------------------------------------------------------
+    def submit(self, outcome: str, reason: str = "") -> None:
+        if not self.accept.items:
+            self.accept.message.setText("请先搜索并选择办理事项（Ctrl+F）")
+            return
+        if self.runner.busy and not self.accept.accept_button.isEnabled():
+            return
+        app = self.accept.application(self.applicant.applicant())
+        self.accept.message.setText("正在提交…")
+        for button in (
+            self.accept.accept_button,
+            self.accept.supplement_button,
+            self.accept.reject_button,
+        ):
+            button.setEnabled(False)
+        self.runner.run(
+            lambda: desk.submit(self.rt, self.user.id, app, outcome, reason),
+            self._submitted,
+            self._submit_failed,
+        )
+
+    def reject(self) -> None:
+        if not self.accept.items:
+            return
+        reason, ok = QInputDialog.getMultiLineText(
+            self, "不予受理", "不予受理的理由（将打印在通知书上）："
+        )
+        if ok and reason.strip():
+            self.submit("reject", reason)
+
+    def _submitted(self, done: desk.Submitted) -> None:
+        self.last_submitted = done
+        result = done.result
+        self.accept.message.setText("")
+        self.accept._set_enabled()
+        lines = [f"办件编号 {result.case_no}  {result.title}"]
+        for sub in result.sub_items:
+            lines.append(f"  {sub.item_name} → {sub.unit_name}，办结期限 {sub.due_date}")
+        lines += [f"⚠ {w}" for w in result.warnings]
+        lines += [f"✗ 文书“{d}”生成失败：{e}" for d, e in done.paper_errors.items()]
+        self.status.showMessage(f"已提交 {result.case_no}", 10000)
+        self.show_papers(result.case_no, "\n".join(lines), done.papers)
+        self.applicant.clear()
+        self.accept.reset()
+        self.refresh_cases()
+
+    def _submit_failed(self, exc: BaseException) -> None:
+        self.accept._set_enabled()
+        if isinstance(exc, ApplicationError):
+            self.accept.message.setText("请更正：\n" + "\n".join(e.message for e in exc.errors))
+        else:
+            log.error("submit failed: %s", getattr(exc, "__traceback_text__", exc))
+            self.accept.message.setText(f"提交失败，未保存：{exc}")
+
+    def show_papers(self, case_no: str, summary: str, papers: dict) -> None:
+        dialog = PapersDialog(
+            case_no, summary, papers, self.runner, self.rt.settings.a4_printer, self
+        )
+        dialog.setModal(False)
+        dialog.show()
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+
+    def reprint_last(self) -> None:
+        if self.last_submitted is not None:
+            r = self.last_submitted.result
+            self.show_papers(r.case_no, f"办件编号 {r.case_no}", self.last_submitted.papers)
+
+    def open_case_papers(self, case_no: str) -> None:
+        self.runner.run(
+            lambda: desk.render_papers(self.rt, case_no),
+            lambda res: self.show_papers(case_no, f"办件编号 {case_no}", res[0]),
+            lambda exc: self.status.showMessage(f"无法生成文书：{exc}", 10000),
+        )
+
+    # -- cases list ---------------------------------------------------------------------
+    def refresh_cases(self) -> None:
+        window_no = self.rt.settings.window_no
+
+        def load() -> list[caseviews.CaseRow]:
+            with self.rt.uow() as session:
+                return caseviews.desk_cases(session, self.rt.deps, window_no)
+
+        self.runner.run(load, self.cases.show_rows)
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self.timer.stop()
+        self.runner.wait_idle(10_000)
+        super().closeEvent(event)
+
+
+def now_text() -> str:
+    return datetime.now().strftime("%H:%M")

@@ -8,6 +8,7 @@ from counter_app.config import Settings
 from counter_app.domain.application import MATERIAL_STATUS_LABELS, MaterialStatus
 from counter_app.domain.caseno import doc_no
 from counter_app.domain.catalogue import CaseKind, MaterialForm, TimeLimit
+from counter_app.domain.clock import local
 from counter_app.domain.masking import mask_id, mask_phone
 from counter_app.domain.workcal import LimitUnit
 from counter_app.services.backoffice import SUB_STATUS_LABELS
@@ -93,7 +94,7 @@ def build_paper(case: Case, settings: Settings, doc: str, teller: User | None = 
         applicant_id_masked=mask_id(person.id_number),
         applicant_id_full=person.id_number,
         applicant_phone_masked=mask_phone(person.phone),
-        accepted_at=case.accepted_at,
+        accepted_at=local(case.accepted_at),  # papers show the hall's wall clock
         office=office,
         items=tuple(_paper_item(i) for i in items),
         materials=tuple(
@@ -110,7 +111,7 @@ def build_paper(case: Case, settings: Settings, doc: str, teller: User | None = 
         due=case.due_date,
         warnings=tuple(case.warnings or ()),
         reason=case.reason,
-        completed_at=case.completed_at,
+        completed_at=local(case.completed_at) if case.completed_at else None,
         supplement_deadline=case.supplement_deadline,
     )
 

@@ -111,6 +111,7 @@ def test_retirement_bundle_with_one_tolerated_material(qtbot, teller_window) -> 
     # the tolerance notice names the missing material and the date to bring it by
     assert "银行账户信息" in tolerance and "2026-10-19" in tolerance
     assert "王䶮" in receipt
+    assert "2026-09-2910:00" in receipt  # accepted at, on the hall's (China) clock
 
     # the form is cleared for the next applicant and the case shows in today's list
     assert w.applicant.id_number.text() == ""

@@ -1,0 +1,30 @@
+"""Thermal slip printers speaking ESC/POS (escpos.md).
+
+Parts: `builder` (`EscPosBuilder`: GB18030 text, bold, sizes, native QR, Code 128,
+cut), `status` (DLE EOT answers ⇄ `PrinterStatus`), `links` (printer URLs:
+`serial:PORT?baud=9600`, `tcp:HOST:9100`, `file:PATH`), `spool` (`JobSpool`: jobs kept
+for reprint), `printer` (`EscPosPrinter`, synchronous), `driver` (`PrinterDriver`),
+`simulator` (`PrinterSimulator`).
+"""
+
+from devices.escpos.builder import Align, EscPosBuilder, encode_gb18030
+from devices.escpos.driver import PrinterDriver, PrintJobDone, PrintJobFailed
+from devices.escpos.links import open_link
+from devices.escpos.printer import EscPosPrinter, PrintResult
+from devices.escpos.spool import JobSpool, SpoolJob
+from devices.escpos.status import PrinterStatus
+
+__all__ = [
+    "Align",
+    "EscPosBuilder",
+    "EscPosPrinter",
+    "JobSpool",
+    "PrintJobDone",
+    "PrintJobFailed",
+    "PrintResult",
+    "PrinterDriver",
+    "PrinterStatus",
+    "SpoolJob",
+    "encode_gb18030",
+    "open_link",
+]

@@ -1,0 +1,59 @@
+"""Logging: a rotating file in the platform log folder. Every record passes a filter
+that masks ID numbers and mobile numbers, so no full certificate number reaches a log
+(PIPL, domain.md §7), whatever a developer formats into a message."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+from pathlib import Path
+
+from counter_app.config import log_dir
+from counter_app.domain.masking import mask_id, mask_phone
+
+_ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
+
+
+def scrub(text: str) -> str:
+    text = _ID.sub(lambda m: mask_id(m.group(1)), text)
+    return _MOBILE.sub(lambda m: mask_phone(m.group(1)), text)
+
+
+class MaskingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        return True
+
+
+def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path:
+    """Log to counter.log (5 × 2 MB, rotating) and warnings to stderr."""
+    folder = folder or log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "counter.log"
+    root = logging.getLogger()
+    if any(getattr(h, "_counter", False) for h in root.handlers):
+        return path
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler._counter = True  # type: ignore[attr-defined]
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
+    )
+    handler.addFilter(MaskingFilter())
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING)
+    console.addFilter(MaskingFilter())
+    root.addHandler(handler)
+    root.addHandler(console)
+    root.setLevel(level)
+    return path

@@ -1,0 +1,320 @@
+"""`counter-app queue …`: take a number, call, recall, no-show, transfer, done, the
+hall's status and the day's statistics — the same services the kiosk, the teller's
+strip and the display use."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from counter_app.cli import CliError, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    queue = sub.add_parser("queue", help="排队叫号").add_subparsers(
+        dest="queue_command", required=True
+    )
+
+    take = queue.add_parser("take", help="取号")
+    take.add_argument("--category", required=True, help="业务类别前缀，如 A")
+    take.add_argument(
+        "--priority", nargs="?", const="优先", default="", metavar="REASON",
+        help="优先号 (可写明原因：老年人、军人、残疾人…)",
+    )
+    take.add_argument("--print", dest="printer", metavar="URL",
+                      help="打印号票：serial:端口、tcp:主机:9100、file:路径 或 pdf:打印机")
+    take.add_argument("--json", action="store_true")
+    take.set_defaults(handler=cmd_take)
+
+    nxt = queue.add_parser("call-next", help="呼叫下一位")
+    _window(nxt)
+    nxt.add_argument("--categories", help="本窗口办理的业务类别，如 AB (缺省：上次设置或全部)")
+    nxt.add_argument("--json", action="store_true")
+    nxt.set_defaults(handler=cmd_call_next)
+
+    call = queue.add_parser("call", help="指定号码呼叫")
+    _window(call)
+    call.add_argument("number")
+    call.add_argument("--json", action="store_true")
+    call.set_defaults(handler=cmd_call)
+
+    for name, help_text, handler in (
+        ("recall", "重呼当前号", cmd_recall),
+        ("no-show", "过号", cmd_no_show),
+        ("park", "挂起当前号", cmd_park),
+        ("resume", "恢复服务", cmd_resume),
+    ):
+        p = queue.add_parser(name, help=help_text)
+        _window(p)
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=handler)
+
+    react = queue.add_parser("reactivate", help="过号激活 (顺延几位后重新排队)")
+    react.add_argument("number")
+    react.add_argument("--json", action="store_true")
+    react.set_defaults(handler=cmd_reactivate)
+
+    unpark = queue.add_parser("unpark", help="取回挂起的号")
+    _window(unpark)
+    unpark.add_argument("number")
+    unpark.add_argument("--json", action="store_true")
+    unpark.set_defaults(handler=cmd_unpark)
+
+    tr = queue.add_parser("transfer", help="转移到其他窗口或业务类别")
+    _window(tr)
+    tr.add_argument("--to-window", help="转到窗口")
+    tr.add_argument("--to-category", help="转到业务类别")
+    tr.add_argument("--no-return", action="store_true", help="办完后不回本窗口")
+    tr.add_argument("--place", choices=["first", "last", "taken"], default="first",
+                    help="排在最前 / 最后 / 按取号时间")
+    tr.add_argument("--json", action="store_true")
+    tr.set_defaults(handler=cmd_transfer)
+
+    done = queue.add_parser("done", help="办结当前号")
+    _window(done)
+    done.add_argument("--note", default="", help="备注")
+    done.add_argument("--json", action="store_true")
+    done.set_defaults(handler=cmd_done)
+
+    pause = queue.add_parser("pause", help="暂停服务")
+    _window(pause)
+    pause.add_argument("--reason", default="", help="暂停原因")
+    pause.add_argument("--json", action="store_true")
+    pause.set_defaults(handler=cmd_pause)
+
+    status = queue.add_parser("status", help="大厅排队状态")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=cmd_status)
+
+    stats = queue.add_parser("stats", help="当日排队统计 (等候、办理时长，秒)")
+    stats.add_argument("--day", help="日期 YYYYMMDD (缺省：今天)")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(handler=cmd_stats)
+
+
+def _window(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--window", required=True, help="窗口号")
+
+
+def _run(args: argparse.Namespace, action: Callable[[Any, Any, Any], Any]) -> Any:
+    """Open the database, run `action(session, hall, rt)` in one transaction."""
+    from counter_app.cli_db import _runtime
+    from counter_app.domain.queue import QueueError
+    from counter_app.services.queue import Hall
+
+    rt = _runtime(args)
+    try:
+        try:
+            hall = Hall.of(rt.settings, rt.deps.clock)
+        except ValueError as exc:
+            raise CliError(f"排队配置有误：{exc}") from exc
+        with rt.uow() as session:
+            return action(session, hall, rt)
+    except QueueError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        rt.close()
+
+
+def _ticket_line(t: Any) -> str:
+    mark = f" 【优先】{t.priority_reason}" if t.priority else ""
+    return f"{t.number} {t.category_name}{mark}"
+
+
+def cmd_take(args: argparse.Namespace) -> int:
+    from counter_app.services import queue
+
+    def act(session: Any, hall: Any, rt: Any) -> Any:
+        taken = queue.take(session, hall, args.category, priority_reason=args.priority,
+                           channel="cli")
+        return taken, hall, rt.settings
+
+    taken, hall, settings = _run(args, act)
+    printed = None
+    if args.printer:
+        from counter_app.services.queue_slip import print_ticket
+
+        printed = print_ticket(taken, settings, hall, args.printer)
+    if args.json:
+        data = {**taken.as_json(), "category": taken.ticket.category}
+        if printed is not None:
+            data["printed"] = {"ok": printed.ok, "message": printed.message}
+        print_json(data)
+    else:
+        print(f"{_ticket_line(taken.ticket)}  前面还有 {taken.waiting_ahead} 人")
+        if printed is not None:
+            print(("已打印: " if printed.ok else "打印失败: ") + printed.message)
+    return 0 if printed is None or printed.ok else 4
+
+
+def cmd_call_next(args: argparse.Namespace) -> int:
+    from counter_app.services import queue
+
+    called = _run(args, lambda s, h, _rt: queue.call_next(s, h, args.window,
+                                                         categories=args.categories))
+    if called is None:
+        if args.json:
+            print_json({"ticket": None, "window": args.window, "status": "nothing-waiting"})
+        else:
+            print("无人等候 (nothing-waiting)")
+        return 0
+    return _print_called(args, called)
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    from counter_app.services import queue
+
+    return _print_called(
+        args, _run(args, lambda s, h, _rt: queue.call_number(s, h, args.window, args.number))
+    )
+
+
+def cmd_recall(args: argparse.Namespace) -> int:
+    from counter_app.services import queue
+
+    return _print_called(args, _run(args, lambda s, h, _rt: queue.recall(s, h, args.window)))
+
+
+def cmd_unpark(args: argparse.Namespace) -> int:
+    from counter_app.services import queue
+
+    return _print_called(
+        args, _run(args, lambda s, h, _rt: queue.unpark(s, h, args.window, args.number))
+    )
+
+
+def _print_called(args: argparse.Namespace, called: Any) -> int:
+    if args.json:
+        print_json(called.as_json())
+    else:
+        done = f"（{called.finished.number} 已办结）" if called.finished else ""
+        print(f"{called.announcement}  {_ticket_line(called.ticket)}{done}")
+    return 0
+
+
+def _print_ticket(args: argparse.Namespace, view: Any, text: str) -> int:
+    if args.json:
+        print_json(view.as_json())
+    else:
+        print(f"{_ticket_line(view)} {text}")
+    return 0
+
+
+def cmd_no_show(args: argparse.Namespace) -> int:
+    from counter_app.services import queue
+
+    view = _run(args, lambda s, h, _rt: queue.no_show(s, h, args.window))
+    return _print_ticket(args, view, "已过号")
+
+
+def cmd_park(args: argparse.Namespace) -> int:
+    from counter_app.services import queue
+
+    view = _run(args, lambda s, h, _rt: queue.park(s, h, args.window))
+    return _print_ticket(args, view, "已挂起")
+
+
+def cmd_done(args: argparse.Namespace) -> int:
+    from counter_app.services import queue
+
+    view = _run(args, lambda s, h, _rt: queue.done(s, h, args.window, args.note))
+    text = "已办结" if view.status == "done" else f"已办结，回到 {view.window_no} 号窗口前排队"
+    if view.status == "waiting":
+        text = "本窗口已办结，回原窗口排队"
+    return _print_ticket(args, view, text)
+
+
+def cmd_reactivate(args: argparse.Namespace) -> int:
+    from counter_app.services import queue
+
+    taken = _run(args, lambda s, h, _rt: queue.reactivate(s, h, args.number))
+    if args.json:
+        print_json(taken.as_json())
+    else:
+        print(f"{_ticket_line(taken.ticket)} 已激活，前面还有 {taken.waiting_ahead} 人")
+    return 0
+
+
+def cmd_transfer(args: argparse.Namespace) -> int:
+    from counter_app.services import queue
+
+    view = _run(
+        args,
+        lambda s, h, _rt: queue.transfer(
+            s, h, args.window, to_window=args.to_window, to_category=args.to_category,
+            back=not args.no_return, place=args.place,
+        ),
+    )
+    where = "、".join(
+        x for x in (
+            f"{args.to_window}号窗口" if args.to_window else "",
+            view.category_name if args.to_category else "",
+        ) if x
+    )
+    back = "" if args.no_return else f"，办完回 {args.window} 号窗口"
+    return _print_ticket(args, view, f"已转到{where}{back}")
+
+
+def cmd_pause(args: argparse.Namespace) -> int:
+    from counter_app.services import queue
+
+    _run(args, lambda s, h, _rt: queue.pause(s, h, args.window, args.reason))
+    if args.json:
+        print_json({"window": args.window, "paused": True, "reason": args.reason})
+    else:
+        print(f"{args.window}号窗口已暂停服务" + (f"：{args.reason}" if args.reason else ""))
+    return 0
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from counter_app.services import queue
+
+    _run(args, lambda s, h, _rt: queue.resume(s, h, args.window))
+    if args.json:
+        print_json({"window": args.window, "paused": False})
+    else:
+        print(f"{args.window}号窗口已恢复服务")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from counter_app.services.queue_views import hall_snapshot
+
+    snap = _run(args, lambda s, h, _rt: hall_snapshot(s, h))
+    if args.json:
+        print_json(snap.as_json())
+        return 0
+    names = {c.prefix: c.name for c in snap.categories}
+    print(f"等候 {snap.waiting_total} 人：" + "  ".join(
+        f"{p} {names.get(p, p)} {n}" for p, n in snap.waiting.items()
+    ))
+    for w in snap.windows:
+        state = "暂停服务" + (f"（{w.pause_reason}）" if w.pause_reason else "") if w.paused \
+            else (f"{w.number} {w.category_name}" if w.number else "空闲")
+        print(f"  {w.window_no}号窗口  {state}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from counter_app.services.queue_views import queue_stats
+
+    stats = _run(args, lambda s, h, _rt: queue_stats(s, h, args.day))
+    if args.json:
+        print_json(stats.as_json())
+        return 0
+    print(f"{stats.day} 排队统计（秒）")
+    for title, rows in (("业务类别", stats.by_category), ("窗口", stats.by_window)):
+        print(title)
+        for key, agg in sorted(rows.items()):
+            taken = f"取号 {agg.taken:>4}  " if title == "业务类别" else ""
+            print(
+                f"  {key:>4}  {taken}办结 {agg.served:>4}  过号 {agg.no_show:>3}  "
+                f"平均等候 {_num(agg.avg_wait)}  最长等候 {_num(agg.max_wait)}  "
+                f"平均办理 {_num(agg.avg_service)}"
+            )
+    return 0
+
+
+def _num(value: float | int | None) -> str:
+    return "-" if value is None else f"{value:.0f}"

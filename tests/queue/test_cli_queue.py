@@ -1,0 +1,52 @@
+"""`counter-app queue …` on both engines: take, call-next (or nothing waiting),
+recall, no-show, transfer, done, status and stats, with --json."""
+
+from __future__ import annotations
+
+import json
+
+from counter_app.cli import main as cli
+
+
+def run_json(capsys, db_url: str, *args: str) -> dict:  # type: ignore[no-untyped-def]
+    capsys.readouterr()
+    assert cli(["--db", db_url, "queue", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_queue_commands(db_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    nothing = run_json(capsys, db_url, "call-next", "--window", "1")
+    assert nothing["ticket"] is None and nothing["status"] == "nothing-waiting"
+    assert run_json(capsys, db_url, "take", "--category", "C")["ticket"] == "C001"
+    prio = run_json(capsys, db_url, "take", "--category", "C", "--priority", "军人")
+    assert (prio["ticket"], prio["priority_reason"], prio["waiting_ahead"]) == ("C002", "军人", 0)
+    called = run_json(capsys, db_url, "call-next", "--window", "2")
+    assert (called["ticket"], called["window"]) == ("C002", "2")
+    assert called["announcement"] == "请 C002 号到 2 号窗口办理"
+
+    capsys.readouterr()
+    assert cli(["--db", db_url, "queue", "recall", "--window", "2"]) == 2  # too soon
+    assert "刚刚呼叫过" in capsys.readouterr().err
+
+    moved = run_json(capsys, db_url, "transfer", "--window", "2", "--to-window", "5")
+    assert moved["status"] == "waiting"
+    assert run_json(capsys, db_url, "call-next", "--window", "5")["ticket"] == "C002"
+    back = run_json(capsys, db_url, "done", "--window", "5")
+    assert back["status"] == "waiting"  # back to window 2
+    assert run_json(capsys, db_url, "call-next", "--window", "2")["ticket"] == "C002"
+    assert run_json(capsys, db_url, "call-next", "--window", "2")["ticket"] == "C001"
+    assert run_json(capsys, db_url, "no-show", "--window", "2")["status"] == "no_show"
+    assert run_json(capsys, db_url, "reactivate", "C001")["status"] == "waiting"
+
+    status = run_json(capsys, db_url, "status")
+    assert status["waiting"]["C"] == 1 and status["waiting_total"] == 1
+    assert {w["window"]: w["ticket"] for w in status["windows"]} == dict.fromkeys("125")
+    stats = run_json(capsys, db_url, "stats")
+    assert stats["by_category"]["C"]["taken"] == 2
+    assert stats["by_window"]["2"]["no_show"] == 1
+
+    capsys.readouterr()
+    assert cli(["--db", db_url, "queue", "take", "--category", "Q"]) == 2
+    assert "没有业务类别 Q" in capsys.readouterr().err
+    assert cli(["--db", db_url, "queue", "status"]) == 0
+    assert "等候 1 人" in capsys.readouterr().out

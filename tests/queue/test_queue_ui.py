@@ -1,0 +1,255 @@
+"""The queue's screens, offscreen: the hall display follows calls made in another
+process within a second (both engines); the kiosk takes numbers by touch and by ID
+card and prints the slip in the background; the teller's queue strip drives call
+next → accept a case → done, with the case linked to the ticket."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from counter_app.config import Settings
+from counter_app.domain.application import MaterialStatus
+from counter_app.runtime import open_runtime
+from counter_app.services import queue as q
+from counter_app.services.users import Role, add_user
+from counter_app.store.models import Case
+from counter_app.store.queue_models import Ticket
+from tests.queue.workers import call_once_on_signal
+from ui.applicant_panel import CardData
+from ui.display_window import DisplayWindow
+from ui.kiosk_window import KioskWindow
+from ui.teller_window import TellerWindow
+
+
+@pytest.fixture
+def live_rt(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A runtime on the system clock: other processes share its 'today'."""
+    rt = open_runtime(db_url, Settings(db_url=db_url, slip_printer=""))
+    yield rt
+    rt.close()
+
+
+def test_display_shows_a_call_from_another_process_within_one_second(qtbot, live_rt) -> None:  # type: ignore[no-untyped-def]
+    rt = live_rt
+    hall = q.Hall.of(rt.settings)
+    with rt.uow() as s:
+        q.take(s, hall, "A")
+        q.take(s, hall, "B")
+    display = DisplayWindow(rt)
+    qtbot.addWidget(display)
+    display.resize(1920, 1080)
+    display.show()
+    qtbot.waitUntil(lambda: display.snapshot is not None, timeout=5000)
+    assert display.snapshot.waiting_total == 2
+
+    ctx = mp.get_context("spawn")
+    go, done = ctx.Event(), ctx.Queue()
+    url = rt.engine.url.render_as_string(hide_password=False)
+    proc = ctx.Process(target=call_once_on_signal, args=(url, rt.settings.hall_code, "3", go, done))
+    proc.start()
+    try:
+        assert done.get(timeout=60)[0] == "ready"
+        go.set()
+        number, committed = done.get(timeout=30)
+        assert number == "A001"
+        qtbot.waitUntil(lambda: display.window_number("3") == "A001", timeout=1000)
+        latency = time.time() - committed
+    finally:
+        proc.join(timeout=30)
+        display.close()
+    assert latency < 1.0
+    assert display.latest.text() == "请 A001 号到 3 号窗口办理"
+    assert display.speaker.spoken == ["请 A001 号到 3 号窗口办理"]
+    assert display.snapshot.waiting == {"A": 0, "B": 1, "C": 0, "D": 0, "E": 0}
+    print(f"\n{rt.engine.dialect.name}: call shown on the display {latency * 1000:.0f} ms "
+          "after its commit")
+
+
+@pytest.fixture
+def kiosk(qtbot, sqlite_url: str, tmp_path: Path, clock):  # type: ignore[no-untyped-def]
+    settings = Settings(
+        db_url=sqlite_url, slip_printer=f"file:{tmp_path / 'slips.bin'}",
+        slip_qr_url="https://hall.example.invalid/q?no={number}",
+    )
+    rt = open_runtime(sqlite_url, settings, clock=clock)
+    card = CardData("11010519491231002X", "王䶮", birth_date=date(1949, 12, 31), sex="女")
+    window = KioskWindow(rt, card_source=lambda: card)
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    yield window
+    window.close()
+    rt.close()
+
+
+def test_kiosk_takes_a_number_by_touch_and_prints_the_slip(qtbot, kiosk, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: "等候" in kiosk.category_buttons["B"].waiting.text(), timeout=5000)
+    qtbot.mouseClick(kiosk.category_buttons["B"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.last_printed is not None, timeout=10_000)
+    assert kiosk.number.text() == "B001"
+    assert kiosk.pages.currentIndex() == 1
+    assert kiosk.last_printed.ok, kiosk.last_printed.message
+    assert "请取走号票" in kiosk.print_state.text()
+    data = (tmp_path / "slips.bin").read_bytes().decode("gb18030")
+    assert "B001" in data and "社会保险" in data
+    # the counts follow
+    qtbot.waitUntil(lambda: "1</b> 人" in kiosk.category_buttons["B"].waiting.text(),
+                    timeout=5000)
+    kiosk.back_to_start()
+    assert kiosk.pages.currentIndex() == 0
+
+
+def test_kiosk_takes_a_number_with_an_id_card_masked_and_priority(qtbot, kiosk, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(kiosk.card_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.card is not None, timeout=5000)
+    assert kiosk.banner.text().startswith("王*  110105********002X")
+    qtbot.mouseClick(kiosk.category_buttons["A"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.last_printed is not None, timeout=10_000)
+    t = kiosk.last_taken.ticket
+    assert (t.number, t.priority_reason, t.holder) == ("A001", "老年人", "王*")
+    assert "王*" in kiosk.result_category.text() and "王䶮" not in kiosk.result_category.text()
+    data = (tmp_path / "slips.bin").read_bytes().decode("gb18030")
+    assert "11010519491231002X" not in data and "王䶮" not in data and "王*" in data
+    with kiosk.rt.uow() as s:
+        ticket = s.scalar(select(Ticket).where(Ticket.number == "A001"))
+        assert ticket.applicant.id_number == "11010519491231002X"
+    assert kiosk.card is None  # the card is forgotten after one ticket
+
+
+def test_kiosk_says_plainly_when_the_slip_did_not_print(qtbot, sqlite_url, clock) -> None:  # type: ignore[no-untyped-def]
+    rt = open_runtime(sqlite_url, Settings(db_url=sqlite_url), clock=clock)
+    window = KioskWindow(rt, printer="tcp:127.0.0.1:9", watch=False)
+    qtbot.addWidget(window)
+    window.take("C")
+    qtbot.waitUntil(lambda: window.last_printed is not None, timeout=15_000)
+    assert not window.last_printed.ok
+    assert "号票未打印" in window.print_state.text() and window.number.text() == "C001"
+    window.close()
+    rt.close()
+
+
+@pytest.fixture
+def teller(qtbot, tmp_path: Path, clock):  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
+    rt = open_runtime(url, Settings(db_url=url, papers_dir=str(tmp_path / "papers"),
+                                    window_no="3"), clock=clock)
+    with rt.uow() as session:
+        user = add_user(session, "1024", "张敏", "secret1", Role.TELLER, clock=clock)
+        session.expunge(user)
+    window = TellerWindow(rt, user)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.runner.wait_idle()
+    rt.close()
+
+
+def fill_retirement(qtbot, w) -> None:  # type: ignore[no-untyped-def]
+    """The flow of tests/ui/test_teller_window.py, shortened."""
+    qtbot.keyClicks(w.applicant.id_number, "11010519491231002x")
+    w.applicant.name.insert("王䶮")
+    qtbot.keyClicks(w.applicant.phone, "13812345678")
+    w.applicant.address.insert("北京市西城区")
+    qtbot.keyClick(w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(w.accept.search.edit, "zgtx")
+    qtbot.keyClick(w.accept.search.edit, Qt.Key.Key_Return)
+    w.accept.situations.answer("retire_type", "special")
+    for key, value in {
+        "retire_type": "特殊工种提前退休", "work_start_date": "1970-07-01",
+        "bank_name": "中国工商银行", "bank_account": "6222021234567890",
+        "employer_name": "济南某机械厂", "special_job_name": "高温作业",
+        "special_job_years": "12",
+    }.items():
+        if key in w.accept.form.widgets:
+            w.accept.form.set_value(key, value)
+    w.accept.materials.set_status("bank_card", MaterialStatus.TOLERATED)
+    w.accept.tolerance_signed.setChecked(True)
+    w.accept.credit_signed.setChecked(True)
+
+
+def test_queue_panel_call_next_accept_a_case_done(qtbot, teller, clock) -> None:  # type: ignore[no-untyped-def]
+    w = teller
+    panel = w.queue
+    hall = q.Hall.of(w.rt.settings, clock)
+    with w.rt.uow() as s:
+        q.take(s, hall, "B")
+        q.take(s, hall, "A")
+    clock.now += timedelta(minutes=6)
+
+    qtbot.keyClick(w, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: panel.current_number == "B001", timeout=5000)
+    assert "当前 B001 · 等候 6 分钟 · 社会保险" in panel.ticket_label.text()
+    assert panel.message.text() == "请 B001 号到 3 号窗口办理"
+    assert "排队 1 人" in panel.waiting_label.text()
+
+    fill_retirement(qtbot, w)
+    qtbot.keyClick(w, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.last_submitted is not None or "请更正" in w.accept.message.text(),
+                    timeout=20_000)
+    case_no = w.last_submitted.result.case_no
+    qtbot.waitUntil(lambda: "已受理 1 件" in panel.ticket_label.text(), timeout=5000)
+
+    clock.now += timedelta(minutes=9)
+    qtbot.keyClick(w, Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: panel.current_number == "" and not panel.busy, timeout=5000)
+    assert panel.message.text() == "B001 已办结"
+    with w.rt.uow() as s:
+        ticket = s.scalar(select(Ticket).where(Ticket.number == "B001"))
+        case = s.scalar(select(Case).where(Case.case_no == case_no))
+        assert case.ticket_id == ticket.id
+        assert ticket.status == "done"
+        assert (ticket.wait_seconds, ticket.service_seconds) == (360, 540)
+        assert ticket.teller_id == w.user.id and ticket.window_no == "3"
+
+
+def test_queue_panel_keys_recall_no_show_and_pause(qtbot, teller, clock) -> None:  # type: ignore[no-untyped-def]
+    w = teller
+    panel = w.queue
+    with w.rt.uow() as s:
+        q.take(s, q.Hall.of(w.rt.settings, clock), "C")
+    qtbot.keyClick(w, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: panel.current_number == "C001", timeout=5000)
+    clock.now += timedelta(seconds=30)
+    qtbot.keyClick(w, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: "重呼 C001" in panel.message.text(), timeout=5000)
+    qtbot.keyClick(w, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: panel.message.text() == "C001 已过号", timeout=5000)
+    assert panel.current_number == ""
+    panel.pause("休息")
+    qtbot.waitUntil(lambda: panel.view is not None and panel.view.paused, timeout=5000)
+    assert panel.buttons["F6"].text() == "恢复 F6" and "已暂停服务" in panel.ticket_label.text()
+    qtbot.keyClick(w, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: "暂停服务" in panel.message.text(), timeout=5000)
+    qtbot.keyClick(w, Qt.Key.Key_F6)  # resumes without a dialog
+    qtbot.waitUntil(lambda: panel.view is not None and not panel.view.paused, timeout=5000)
+
+
+def test_kiosk_and_display_render_full_hd(qtbot, sqlite_url, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    rt = open_runtime(sqlite_url, Settings(db_url=sqlite_url), clock=clock)
+    hall = q.Hall.of(rt.settings, clock)
+    with rt.uow() as s:
+        for i in range(12):
+            q.take(s, hall, "ABCDE"[i % 5])
+        for window in "1234":
+            q.call_next(s, hall, window)
+    for cls in (KioskWindow, DisplayWindow):
+        w = cls(rt, watch=False)
+        qtbot.addWidget(w)
+        w.show_snapshot(w.watch.snapshot()) if cls is DisplayWindow else w.refresh_now()
+        w.resize(1920, 1080)
+        w.show()
+        qtbot.waitExposed(w)
+        image = w.grab()
+        assert (image.width(), image.height()) == (1920, 1080)
+        assert image.save(str(tmp_path / f"{cls.__name__}.png"))
+        w.close()
+    rt.close()

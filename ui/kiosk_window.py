@@ -1,0 +1,449 @@
+"""The ticket kiosk (`counter-app kiosk`): full screen, large touch targets. Touch a
+category (with how many wait) to take a number, or read an ID card first (the
+ticket is linked to the person, shown masked; card holders of the configured age
+get a priority number). The slip prints in the background; a printer fault is said
+plainly on the screen, with the number, so nobody loses their place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.domain.clock import local
+from counter_app.domain.masking import mask_id, mask_name
+from counter_app.domain.queue import PRIORITY_REASONS, QueueError
+from counter_app.runtime import Runtime
+from counter_app.services import queue
+from counter_app.services.queue import Hall, Taken
+from counter_app.services.queue_slip import print_ticket
+from counter_app.services.queue_views import HallSnapshot
+from printing.slip import SlipPrinted
+from ui.applicant_panel import CardData
+from ui.device_bridge import DeviceController
+from ui.hall_watch import HallWatch
+from ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+RESULT_SECONDS = 10
+CARD_SECONDS = 30
+WEEKDAYS = "一二三四五六日"
+
+CardSource = Callable[[], CardData]
+
+KIOSK_STYLE = """
+#kiosk { background: #eef3f9; }
+#head { background: #0b4f9c; }
+#hall { color: white; font-size: 38px; font-weight: bold; }
+#clock { color: #dbe6f3; font-size: 30px; }
+#prompt { color: #12263f; font-size: 52px; font-weight: bold; }
+#banner { color: #0b4f9c; background: #dcebfb; border-radius: 12px; font-size: 34px;
+          padding: 10px 24px; }
+QPushButton#category { background: white; border: 3px solid #b8cde6; border-radius: 22px; }
+#catName { color: #12263f; font-size: 58px; font-weight: bold; }
+#catPrefix { color: #0b4f9c; font-size: 28px; }
+#catWaiting { color: #4b5d73; font-size: 34px; }
+QPushButton#category:pressed { background: #dcebfb; border-color: #0b4f9c; }
+QPushButton#category:disabled { color: #9aa8b8; }
+#prioLabel { color: #12263f; font-size: 32px; }
+QPushButton#prio { background: white; color: #7a4b00; border: 3px solid #e2c48f;
+          border-radius: 16px; font-size: 32px; padding: 12px 28px; min-width: 150px; }
+QPushButton#prio:checked { background: #f6a200; color: white; border-color: #c47f00; }
+#hint { color: #4b5d73; font-size: 26px; }
+QPushButton#card { background: #0b4f9c; color: white; border-radius: 18px; font-size: 36px;
+          padding: 18px 40px; }
+QPushButton#card:disabled { background: #8aa6c8; }
+#yourNumber { color: #12263f; font-size: 48px; }
+#bigNumber { color: #c62828; font-size: 220px; font-weight: bold; }
+#resultCategory { color: #12263f; font-size: 52px; }
+#ahead { color: #12263f; font-size: 48px; }
+#printState { color: #1b7f3b; font-size: 36px; }
+#printState[bad="true"] { color: #c62828; font-weight: bold; }
+QPushButton#back { background: #0b4f9c; color: white; border-radius: 18px; font-size: 38px;
+          padding: 18px 80px; }
+#error { color: #c62828; font-size: 32px; }
+"""
+
+
+class CategoryButton(QPushButton):
+    """A large touch target: the category's name, its letter, and who waits."""
+
+    def __init__(self, prefix: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("category")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setMinimumSize(540, 230)
+        self.setMaximumWidth(580)
+        self.setAccessibleName(f"{prefix} {name}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        self.name = QLabel(name)
+        self.name.setObjectName("catName")
+        self.prefix = QLabel(f"{prefix} 类")
+        self.prefix.setObjectName("catPrefix")
+        self.waiting = QLabel("")
+        self.waiting.setObjectName("catWaiting")
+        self.waiting.setTextFormat(Qt.TextFormat.RichText)
+        for w in (self.name, self.prefix, self.waiting):
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            layout.addWidget(w)
+
+    def set_waiting(self, n: int) -> None:
+        self.waiting.setText(f"等候 <b style='color:#c62828'>{n}</b> 人")
+
+
+class KioskWindow(QWidget):
+    def __init__(
+        self,
+        rt: Runtime,
+        parent: QWidget | None = None,
+        *,
+        card_source: CardSource | None = None,
+        printer: str | None = None,
+        watch: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.rt, self.card_source = rt, card_source
+        self.printer = rt.settings.slip_printer if printer is None else printer
+        self.hall = Hall.of(rt.settings, rt.deps.clock)
+        self.runner = TaskRunner(self)
+        self.card: CardData | None = None
+        self.last_taken: Taken | None = None
+        self.last_printed: SlipPrinted | None = None
+        self.category_buttons: dict[str, CategoryButton] = {}
+        self._busy = False
+        self.setObjectName("kiosk")
+        self.setWindowTitle("快办柜台 · 自助取号")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(KIOSK_STYLE)
+        self._build()
+        QShortcut(QKeySequence("Esc"), self, activated=self.back_to_start)
+
+        self.clock_timer = QTimer(self)
+        self.clock_timer.timeout.connect(self._tick)
+        self.clock_timer.start(1000)
+        self._tick()
+        self.result_timer = QTimer(self)
+        self.result_timer.timeout.connect(self._count_down)
+        self.card_timer = QTimer(self)
+        self.card_timer.setSingleShot(True)
+        self.card_timer.timeout.connect(self.forget_card)
+        self.watch = HallWatch(rt, self.hall, self, idle_refresh=10.0)
+        self.watch.changed.connect(self.show_counts)
+        if watch:
+            self.watch.start()
+
+    # -- layout -------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        head = QFrame()
+        head.setObjectName("head")
+        hl = QHBoxLayout(head)
+        hl.setContentsMargins(36, 16, 36, 16)
+        hall = QLabel(self.rt.settings.hall_name)
+        hall.setObjectName("hall")
+        self.clock = QLabel("")
+        self.clock.setObjectName("clock")
+        hl.addWidget(hall)
+        hl.addStretch(1)
+        hl.addWidget(self.clock)
+        root.addWidget(head)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._choose_page())
+        self.pages.addWidget(self._result_page())
+        root.addWidget(self.pages, 1)
+
+    def _choose_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(60, 30, 60, 30)
+        layout.setSpacing(22)
+        self.prompt = QLabel("请选择办理业务")
+        self.prompt.setObjectName("prompt")
+        self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.prompt)
+        self.banner = QLabel("")
+        self.banner.setObjectName("banner")
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.hide()
+        layout.addWidget(self.banner, 0, Qt.AlignmentFlag.AlignHCenter)
+
+        cats = self.hall.rules.categories
+        columns = 3 if len(cats) > 4 else 2
+        rows = QVBoxLayout()
+        rows.setSpacing(28)
+        for start in range(0, len(cats), columns):
+            row = QHBoxLayout()
+            row.setSpacing(28)
+            row.addStretch(1)
+            for cat in cats[start : start + columns]:
+                button = CategoryButton(cat.prefix, cat.name)
+                button.clicked.connect(lambda _=False, p=cat.prefix: self.take(p))
+                self.category_buttons[cat.prefix] = button
+                row.addWidget(button, 0)
+            row.addStretch(1)
+            rows.addLayout(row, 1)
+        layout.addLayout(rows, 1)
+
+        prio = QHBoxLayout()
+        prio.setSpacing(18)
+        label = QLabel("优先通道：")
+        label.setObjectName("prioLabel")
+        prio.addStretch(1)
+        prio.addWidget(label)
+        self.priority_group = QButtonGroup(self)
+        self.priority_group.setExclusive(False)
+        self.priority_buttons: dict[str, QPushButton] = {}
+        for reason in PRIORITY_REASONS[:-1]:  # 其他 is for the staff at the desk
+            b = QPushButton(reason)
+            b.setObjectName("prio")
+            b.setCheckable(True)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.toggled.connect(lambda on, r=reason: self._priority_toggled(r, on))
+            self.priority_group.addButton(b)
+            self.priority_buttons[reason] = b
+            prio.addWidget(b)
+        prio.addStretch(1)
+        layout.addLayout(prio)
+        self.prio_hint = QLabel("选择优先通道后请向工作人员出示相关证件")
+        self.prio_hint.setObjectName("hint")
+        self.prio_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.prio_hint)
+
+        bottom = QHBoxLayout()
+        self.card_button = QPushButton("刷身份证取号")
+        self.card_button.setObjectName("card")
+        self.card_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.card_button.clicked.connect(self.read_card)
+        self.card_button.setVisible(self.card_source is not None)
+        age = self.hall.rules.priority_age
+        self.card_hint = card_hint = QLabel(
+            f"刷身份证取号：{age} 周岁以上自动优先" if age else "刷身份证取号可关联本人信息"
+        )
+        card_hint.setObjectName("hint")
+        card_hint.setVisible(self.card_source is not None)
+        self.error = QLabel("")
+        self.error.setObjectName("error")
+        bottom.addStretch(1)
+        bottom.addWidget(self.card_button)
+        bottom.addSpacing(20)
+        bottom.addWidget(card_hint)
+        bottom.addStretch(1)
+        layout.addLayout(bottom)
+        self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.error)
+        return page
+
+    def _result_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(60, 40, 60, 50)
+        layout.setSpacing(10)
+        self.your = QLabel("您的号码")
+        self.your.setObjectName("yourNumber")
+        self.number = QLabel("")
+        self.number.setObjectName("bigNumber")
+        self.result_category = QLabel("")
+        self.result_category.setObjectName("resultCategory")
+        self.ahead = QLabel("")
+        self.ahead.setObjectName("ahead")
+        self.print_state = QLabel("")
+        self.print_state.setObjectName("printState")
+        self.print_state.setWordWrap(True)
+        self.back = QPushButton("返回")
+        self.back.setObjectName("back")
+        self.back.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.back.clicked.connect(self.back_to_start)
+        layout.addStretch(1)
+        for w in (self.your, self.number, self.result_category, self.ahead, self.print_state):
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(w)
+        layout.addStretch(1)
+        layout.addWidget(self.back, 0, Qt.AlignmentFlag.AlignHCenter)
+        return page
+
+    def _tick(self) -> None:
+        now = local(self.rt.deps.clock())
+        self.clock.setText(f"{now:%Y-%m-%d} 星期{WEEKDAYS[now.weekday()]} {now:%H:%M}")
+
+    # -- counts ---------------------------------------------------------------------
+    def show_counts(self, snap: HallSnapshot) -> None:
+        for prefix, button in self.category_buttons.items():
+            button.set_waiting(snap.waiting.get(prefix, 0))
+
+    def refresh_now(self) -> None:
+        """Read the counts now, on this thread (start-up, tests)."""
+        self.show_counts(self.watch.snapshot())
+
+    # -- priority and card ----------------------------------------------------------
+    def _priority_toggled(self, reason: str, on: bool) -> None:
+        if on:
+            for other, b in self.priority_buttons.items():
+                if other != reason and b.isChecked():
+                    b.setChecked(False)
+
+    @property
+    def priority_reason(self) -> str:
+        return next((r for r, b in self.priority_buttons.items() if b.isChecked()), "")
+
+    def attach_devices(self, devices: DeviceController) -> None:
+        """Readers driven by the device layer: a card laid on the reader (or a scanned
+        electronic social-security card) arrives by itself; the button asks again."""
+        self.devices = devices
+        devices.card_read.connect(self.on_card)
+        devices.card_failed.connect(self.on_card_failed)
+        self.card_button.setVisible(True)
+        self.card_hint.setVisible(True)
+
+    def read_card(self) -> None:
+        devices = getattr(self, "devices", None)
+        if devices is not None and not self._busy:
+            self.card_button.setText("请将身份证放在感应区…")
+            devices.read_card()
+            return
+        if self.card_source is None or self._busy:
+            return
+        self.card_button.setEnabled(False)
+        self.card_button.setText("请将身份证放在感应区…")
+        self.runner.run(self.card_source, self.on_card, self.on_card_failed)
+
+    def on_card(self, card: CardData) -> None:
+        """A card was read (here, or by a reader's driver when laid on it): the next
+        number is taken for this person."""
+        self.card_button.setEnabled(True)
+        self.card_button.setText("刷身份证取号")
+        self.card = card
+        self.banner.setText(f"{mask_name(card.name)}  {mask_id(card.id_number)}  请选择办理业务")
+        self.banner.show()
+        self.error.setText("")
+        self.card_timer.start(CARD_SECONDS * 1000)
+
+    def on_card_failed(self, exc: BaseException | str) -> None:
+        self.card_button.setEnabled(True)
+        self.card_button.setText("刷身份证取号")
+        self.error.setText(f"读卡失败：{exc}，也可直接点击业务取号")
+
+    def forget_card(self) -> None:
+        self.card = None
+        devices = getattr(self, "devices", None)
+        if devices is not None:
+            devices.forget_card()
+        self.banner.hide()
+
+    # -- take ---------------------------------------------------------------------------
+    def take(self, prefix: str) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self._enable(False)
+        self.error.setText("")
+        card, reason, hall = self.card, self.priority_reason, self.hall
+
+        def work() -> Taken:
+            with self.rt.uow() as session:
+                if card is not None:
+                    return queue.take_with_card(
+                        session,
+                        hall,
+                        prefix,
+                        id_number=card.id_number,
+                        name=card.name,
+                        birth_date=card.birth_date,
+                        sex=card.sex,
+                        priority_reason=reason,
+                    )
+                return queue.take(session, hall, prefix, priority_reason=reason)
+
+        self.runner.run(work, self._taken, self._take_failed)
+
+    def _taken(self, taken: Taken) -> None:
+        self._busy = False
+        self._enable(True)
+        self.forget_card()
+        for b in self.priority_buttons.values():
+            b.setChecked(False)
+        self.show_result(taken)
+        if self.printer:
+            settings, hall, printer = self.rt.settings, self.hall, self.printer
+            self.runner.run(
+                lambda: print_ticket(taken, settings, hall, printer),
+                self._printed,
+                lambda exc: self._printed(SlipPrinted(False, f"打印失败：{exc}")),
+            )
+
+    def _take_failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self._enable(True)
+        if isinstance(exc, QueueError):
+            self.error.setText(str(exc))
+        else:
+            log.error("take failed: %s", getattr(exc, "__traceback_text__", exc))
+            self.error.setText("取号失败，请稍后再试或联系工作人员")
+
+    def _enable(self, on: bool) -> None:
+        for b in self.category_buttons.values():
+            b.setEnabled(on)
+
+    def show_result(self, taken: Taken, printing: bool | None = None) -> None:
+        self.last_taken = taken
+        self.last_printed = None
+        t = taken.ticket
+        self.number.setText(t.number)
+        holder = f"    {t.holder}" if t.holder else ""
+        prio = f"    【优先】{t.priority_reason}" if t.priority else ""
+        self.result_category.setText(f"{t.category_name}{prio}{holder}")
+        self.ahead.setText(f"您前面还有 {taken.waiting_ahead} 人等候")
+        printing = bool(self.printer) if printing is None else printing
+        self._set_print_state(
+            "正在打印号票，请稍候…" if printing else "本机未连接号票打印机，请记住您的号码",
+            bad=not printing,
+        )
+        self.pages.setCurrentIndex(1)
+        self._left = RESULT_SECONDS
+        self.back.setText(f"返回（{self._left}）")
+        self.result_timer.start(1000)
+
+    def _printed(self, result: SlipPrinted) -> None:
+        self.last_printed = result
+        if result.ok:
+            self._set_print_state("请取走号票，留意叫号", bad=False)
+        else:
+            self._set_print_state(f"号票未打印：{result.message}。请记住您的号码", bad=True)
+            self._left = max(self._left, RESULT_SECONDS)  # time to note the number
+
+    def _set_print_state(self, text: str, *, bad: bool) -> None:
+        self.print_state.setText(text)
+        self.print_state.setProperty("bad", "true" if bad else "false")
+        self.print_state.style().unpolish(self.print_state)
+        self.print_state.style().polish(self.print_state)
+
+    def _count_down(self) -> None:
+        self._left -= 1
+        if self._left <= 0:
+            self.back_to_start()
+        else:
+            self.back.setText(f"返回（{self._left}）")
+
+    def back_to_start(self) -> None:
+        self.result_timer.stop()
+        self.pages.setCurrentIndex(0)
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self.watch.stop()
+        self.runner.wait_idle(10_000)
+        super().closeEvent(event)

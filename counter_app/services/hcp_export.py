@@ -1,0 +1,132 @@
+"""The export boundary to the provincial 好差评 system: the canonical record and the
+profile that turns it into a target's fields and codes.
+
+The canonical record (stored in the outbox) holds meanings only:
+
+| source            | meaning                                                    |
+|-------------------|------------------------------------------------------------|
+| key               | idempotency key: case number + rating number               |
+| rating_no         | the hall's rating number                                   |
+| project_no        | 办件编号 (or the visit's ticket for a visit without a case)   |
+| item_code, item_name | the first item served (事项编码, 名称)                     |
+| dept_code, area_code | the hall's department and area codes (settings)         |
+| pro_status        | case status: accepted/supplement/complete/returned/rejected/consultation |
+| handler_name      | the teller (经办人)                                          |
+| channel           | window_pad / soft_pad / online / mobile / qr_code           |
+| applicant_name, applicant_cert_no | the rater, when known (real-name)           |
+| applicant_kind    | person / legal_person                                      |
+| satisfaction      | Satisfaction value (very_satisfied …)                      |
+| reasons           | list of Reason values                                      |
+| comment           | written evaluation                                         |
+| assessed_at       | ISO 8601 instant (UTC)                                     |
+| assess_number     | 1 at the window, 2 added later                             |
+
+A profile (TOML, resources/hcp/reference.toml) maps target fields to sources and
+meanings to codes, so another province is a new file, not new code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import resources
+from counter_app.domain.rating import CodeOrder, Satisfaction, satisfaction_code
+
+SOURCES = frozenset(
+    {
+        "key", "rating_no", "project_no", "item_code", "item_name", "dept_code", "area_code",
+        "pro_status", "handler_name", "channel", "applicant_name", "applicant_cert_no",
+        "applicant_kind", "satisfaction", "reasons", "comment", "assessed_at", "assess_number",
+    }
+)
+REFERENCE_PROFILE = resources.HCP_PROFILES_DIR / "reference.toml"
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str
+    fields: dict[str, str]
+    codes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    satisfaction_order: CodeOrder = CodeOrder.REPORT
+    assess_time_format: str = "%Y-%m-%d %H:%M:%S"
+    timezone: str = "Asia/Shanghai"
+    list_separator: str = ","
+    api_key_secret: str = "hcp:api_key"
+    api_key_header: str = "X-Api-Key"
+    timeout_seconds: float = 15.0
+
+    def record(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The target's JSON object for one canonical record."""
+        return {name: self._value(source, payload.get(source)) for name, source in
+                self.fields.items()}
+
+    def _value(self, source: str, value: Any) -> Any:
+        if value is None:
+            return ""
+        if source == "satisfaction":
+            return satisfaction_code(Satisfaction(value), self.satisfaction_order)
+        if source == "assessed_at":
+            at = datetime.fromisoformat(value)
+            return at.astimezone(ZoneInfo(self.timezone)).strftime(self.assess_time_format)
+        if source == "reasons":
+            table = self.codes.get("reasons", {})
+            return self.list_separator.join(str(table.get(r, r)) for r in value or ())
+        table = self.codes.get(source)
+        if table is not None and value in table:
+            return table[value]
+        return "" if value is None else value
+
+
+def load_profile(path: Path | str | None = None) -> Profile:
+    """Read a profile; the reference profile when `path` is empty."""
+    return _load(str(path or REFERENCE_PROFILE))
+
+
+@lru_cache(maxsize=8)
+def _load(path_text: str) -> Profile:
+    path = Path(path_text)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(f"好差评接口配置文件不存在: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path.name}: 格式错误: {exc}") from exc
+    fields_ = data.get("fields")
+    if not isinstance(fields_, dict) or not fields_:
+        raise ProfileError(f"{path.name}: 缺少 [fields]")
+    for name, source in fields_.items():
+        if source not in SOURCES:
+            raise ProfileError(f"{path.name}: [fields] {name} = {source!r} 不是已知的数据项")
+    try:
+        order = CodeOrder(data.get("satisfaction_order", "report"))
+    except ValueError:
+        raise ProfileError(
+            f"{path.name}: satisfaction_order 须为 report 或 gbt39046"
+        ) from None
+    codes = data.get("codes", {})
+    if not isinstance(codes, dict):
+        raise ProfileError(f"{path.name}: [codes] 应为表")
+    return Profile(
+        name=str(data.get("name", path.stem)),
+        title=str(data.get("title", path.stem)),
+        fields={str(k): str(v) for k, v in fields_.items()},
+        codes={str(k): dict(v) for k, v in codes.items()},
+        satisfaction_order=order,
+        assess_time_format=str(data.get("assess_time_format", "%Y-%m-%d %H:%M:%S")),
+        timezone=str(data.get("timezone", "Asia/Shanghai")),
+        list_separator=str(data.get("list_separator", ",")),
+        api_key_secret=str(data.get("api_key_secret", "hcp:api_key")),
+        api_key_header=str(data.get("api_key_header", "X-Api-Key")),
+        timeout_seconds=float(data.get("timeout_seconds", 15)),
+    )

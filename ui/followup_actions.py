@@ -1,0 +1,271 @@
+"""One bad-rating follow-up in detail: what was rated, every step (who, when, what),
+the deadlines, and the buttons for the next step. Each step opens a small dialog;
+the service call runs on the task runner, never on the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.domain.clock import business_date
+from counter_app.runtime import Runtime
+from counter_app.services import followup
+from counter_app.services.followup import Finding, FollowUpRow, RectifyMode
+from counter_app.store.models import User
+from printing.pdf import followup_report
+from ui.style import SLA_COLOURS
+from ui.tasks import TaskRunner
+
+ACTIONS = {
+    "callback": "回访",
+    "verify": "核实",
+    "appeal": "申诉",
+    "review": "申诉复核",
+    "rectify": "整改",
+    "rectify_done": "整改完成",
+    "feedback": "反馈申请人",
+    "report": "报送报告单",
+}
+
+
+class StepDialog(QDialog):
+    """What was done in this step; extra fields for the kinds that need them."""
+
+    def __init__(self, kind: str, row: FollowUpRow, today: date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setWindowTitle(f"差评工单 #{row.id} · {ACTIONS[kind]}")
+        self.setMinimumWidth(520)
+        form = QFormLayout(self)
+        form.addRow("评价", QLabel(f"{row.level} · {'、'.join(row.reasons) or '—'} · "
+                                   f"{row.window_no}号窗口 {row.teller}"))
+        self.reached = QCheckBox("已联系上申请人")
+        self.reached.setChecked(True)
+        self.finding = QComboBox()
+        for f in Finding:
+            self.finding.addItem(f.label, f.value)
+        self.mode = QComboBox()
+        for m in RectifyMode:
+            self.mode.addItem(m.label, m.value)
+        self.deadline = QDateEdit()
+        self.deadline.setCalendarPopup(True)
+        self.deadline.setDisplayFormat("yyyy-MM-dd")
+        due = row.rectify_due or today
+        self.deadline.setDate(QDate(due.year, due.month, due.day))
+        self.upheld = QComboBox()
+        self.upheld.addItem("申诉成立：差评不予采纳", True)
+        self.upheld.addItem("申诉不成立：转整改", False)
+        if kind == "callback":
+            form.addRow("", self.reached)
+        elif kind == "verify":
+            form.addRow("核实结论", self.finding)
+        elif kind == "rectify":
+            form.addRow("整改方式", self.mode)
+            form.addRow("台账整改期限", self.deadline)
+            self.mode.currentIndexChanged.connect(self._mode_changed)
+            self._mode_changed()
+        elif kind == "review":
+            form.addRow("复核结果", self.upheld)
+        self.what = QPlainTextEdit()
+        self.what.setPlaceholderText(_PROMPTS.get(kind, "情况说明"))
+        self.what.setMinimumHeight(110)
+        form.addRow("情况", self.what)
+        self.error = QLabel("")
+        self.error.setObjectName("error")
+        form.addRow("", self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _mode_changed(self) -> None:
+        self.deadline.setEnabled(self.mode.currentData() == RectifyMode.LEDGER.value)
+
+    def _accept(self) -> None:
+        if not self.what.toPlainText().strip():
+            self.error.setText("请填写情况说明")
+            return
+        self.accept()
+
+    @property
+    def text(self) -> str:
+        return self.what.toPlainText().strip()
+
+
+_PROMPTS = {
+    "callback": "回访方式、时间、申请人反映的情况",
+    "verify": "调阅录像、询问经办人等核实经过",
+    "appeal": "申诉理由（误评或恶意差评的依据）",
+    "review": "复核意见",
+    "rectify": "整改措施；列入台账的写明整改计划",
+    "rectify_done": "整改完成情况",
+    "feedback": "向申请人反馈的方式和内容、申请人意见",
+    "report": "报送对象与方式",
+}
+
+
+class FollowUpPane(QWidget):
+    changed = Signal()
+    message = Signal(str)
+
+    def __init__(self, rt: Runtime, user: User, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rt, self.user, self.runner = rt, user, runner
+        self.row: FollowUpRow | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.head = QLabel("选择左侧工单查看详情")
+        self.head.setWordWrap(True)
+        self.head.setObjectName("topbar")
+        layout.addWidget(self.head)
+        self.deadlines = QLabel("")
+        self.deadlines.setWordWrap(True)
+        layout.addWidget(self.deadlines)
+        box = QGroupBox("办理过程（谁 · 何时 · 做了什么）")
+        bl = QVBoxLayout(box)
+        self.steps = QTextBrowser()
+        bl.addWidget(self.steps)
+        layout.addWidget(box, 1)
+        grid = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for i, (kind, label) in enumerate(ACTIONS.items()):
+            button = QPushButton(label)
+            button.setEnabled(False)
+            button.clicked.connect(lambda _c=False, k=kind: self.step(k))
+            self.buttons[kind] = button
+            grid.addWidget(button, i // 4, i % 4)
+        self.sheet_button = QPushButton("生成报告单 PDF")
+        self.sheet_button.setObjectName("primary")
+        self.sheet_button.setEnabled(False)
+        self.sheet_button.clicked.connect(self.sheet)
+        grid.addWidget(self.sheet_button, 2, 0, 1, 4)
+        layout.addLayout(grid)
+        self.last_sheet: Path | None = None
+
+    @property
+    def current_id(self) -> int | None:
+        return self.row.id if self.row else None
+
+    def show_row(self, row: FollowUpRow) -> None:
+        self.row = row
+        rater = f"{row.applicant}（实名）" if row.real_name else "匿名"
+        self.head.setText(f"差评工单 #{row.id} · {row.level} · {row.status_label}\n"
+                          f"{row.business} · 办件 {row.case_no or '—'} · {row.window_no}号窗口 "
+                          f"{row.teller} · 评价人 {rater}")
+        colour = SLA_COLOURS[row.sla.value]
+        due = row.rectify_due.isoformat() if row.rectify_due else "—"
+        report = row.report_due.isoformat() if row.report_due else "整改后确定"
+        self.deadlines.setText(
+            f"原因：{'、'.join(row.reasons) or '—'}"
+            f"{'　内容：' + _escape(row.comment) if row.comment else ''}"
+            f"<br>整改期限 {due}　报告单期限 {report}　"
+            f'<span style="color:{colour}; font-weight:bold">{row.sla_text}</span>'
+        )
+        html = "".join(
+            f"<p><b>{s.at_text}</b> {s.actor or '—'} · <b>{s.label}</b><br>{_escape(s.what)}</p>"
+            for s in row.steps
+        )
+        self.steps.setHtml(html)
+        allowed = set(row.next_actions)
+        for kind, button in self.buttons.items():
+            button.setEnabled(kind in allowed and not (kind == "report" and row.reported_at))
+        self.sheet_button.setEnabled(row.rectified_at is not None or row.status in (
+            followup.Status.NOT_ADOPTED, followup.Status.CLOSED))
+
+    def step(self, kind: str) -> None:
+        row = self.row
+        if row is None:
+            return
+        dialog = StepDialog(kind, row, business_date(self.rt.deps.clock()), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.run_step(kind, row.id, dialog.text, reached=dialog.reached.isChecked(),
+                      finding=dialog.finding.currentData(), mode=dialog.mode.currentData(),
+                      deadline=_date(dialog.deadline.date()), upheld=dialog.upheld.currentData())
+
+    def run_step(self, kind: str, followup_id: int, what: str, *, reached: bool = True,
+                 finding: str = "valid", mode: str = "now", deadline: date | None = None,
+                 upheld: bool = True) -> None:
+        """Record a step in the background (also called by tests)."""
+        rt, user_id = self.rt, self.user.id
+        calls: dict[str, Callable[..., object]] = {
+            "callback": lambda s, a: followup.callback(s, rt.deps, followup_id, a, what,
+                                                       reached=reached),
+            "verify": lambda s, a: followup.verify(s, rt.deps, followup_id, a, finding, what),
+            "appeal": lambda s, a: followup.appeal(s, rt.deps, followup_id, a, what),
+            "review": lambda s, a: followup.review_appeal(s, rt.deps, rt.settings, followup_id,
+                                                          a, upheld, what),
+            "rectify": lambda s, a: followup.rectify(
+                s, rt.deps, rt.settings, followup_id, a, mode, what,
+                deadline=deadline if mode == RectifyMode.LEDGER.value else None),
+            "rectify_done": lambda s, a: followup.rectify_done(s, rt.deps, rt.settings,
+                                                               followup_id, a, what),
+            "feedback": lambda s, a: followup.feedback(s, rt.deps, followup_id, a, what),
+            "report": lambda s, a: followup.mark_reported(s, rt.deps, followup_id, a, what),
+        }
+
+        def work() -> str:
+            with rt.uow() as session:
+                actor = followup.actor_of(session, user_id)
+                fu = calls[kind](session, actor)
+                return followup.STATUS_LABELS[fu.status]  # type: ignore[attr-defined]
+
+        self.runner.run(work, lambda status: self._stepped(kind, followup_id, status),
+                        lambda exc: self.message.emit(f"未保存：{exc}"))
+
+    def _stepped(self, kind: str, followup_id: int, status: str) -> None:
+        self.message.emit(f"工单 #{followup_id} 已记录{ACTIONS[kind]}，当前：{status}")
+        self.changed.emit()
+
+    def sheet(self) -> None:
+        row = self.row
+        if row is None:
+            return
+        rt = self.rt
+        name = f"差评核查整改报告单-CP{row.id:06d}.pdf"
+        path = rt.settings.effective_papers_dir / "followups" / name
+
+        def work() -> Path:
+            with rt.uow() as session:
+                data = followup.report_sheet_data(session, rt.deps, rt.settings, row.id)
+            return followup_report.render(data, path)
+
+        self.runner.run(work, self._sheet_done,
+                        lambda exc: self.message.emit(f"报告单生成失败：{exc}"))
+
+    def _sheet_done(self, path: Path) -> None:
+        self.last_sheet = path
+        self.message.emit(f"已生成 {path}")
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _date(qd: QDate) -> date:
+    return date(qd.year(), qd.month(), qd.day())
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\n", "<br>"))

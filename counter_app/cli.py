@@ -29,12 +29,24 @@ def print_json(data: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from counter_app import cli_case, cli_catalogue, cli_db, cli_devices
+    from counter_app import (
+        cli_case,
+        cli_catalogue,
+        cli_db,
+        cli_devices,
+        cli_outbox,
+        cli_queue,
+        cli_rating,
+        cli_report,
+    )
 
     parser = argparse.ArgumentParser(prog="counter-app", description="快办柜台")
     parser.add_argument("--db", help="数据库地址 (默认: 本机 SQLite)")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (cli_db, cli_catalogue, cli_case, cli_devices):
+    for module in (
+        cli_db, cli_catalogue, cli_case, cli_devices, cli_queue,
+        cli_rating, cli_outbox, cli_report,
+    ):
         module.register(sub)
     return parser
 

@@ -38,8 +38,8 @@ class Runtime:
         with unit_of_work(self.sessions) as session:
             yield session
 
-    def desk(self, teller_id: int | None = None) -> Desk:
-        return Desk(self.settings.hall_code, self.settings.window_no, teller_id)
+    def desk(self, teller_id: int | None = None, ticket_id: int | None = None) -> Desk:
+        return Desk(self.settings.hall_code, self.settings.window_no, teller_id, ticket_id)
 
     @property
     def db_url(self) -> str:

@@ -208,3 +208,24 @@ def test_sla_states_for_the_desk(runtime, clock) -> None:  # type: ignore[no-unt
     with rt.uow() as session:
         rows = desk_cases(session, rt.deps, rt.settings.window_no)
     assert all(r.sla.value == "overdue" for r in rows)
+
+
+def test_due_date_reaching_into_2027_carries_a_warning(runtime, clock) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    rt = runtime
+    clock.now = datetime(2026, 12, 24, 2, 0, tzinfo=UTC)
+    with rt.uow() as session:
+        result = acceptance.accept(session, rt.deps, rt.desk(), retirement_application(rt))
+    years = {s.item_code: s.due_date.year for s in result.sub_items}
+    assert years["370100-SB-0007"] == 2027 and years["370100-SB-0026"] == 2026
+    late = sorted({s.due_date for s in result.sub_items if s.due_date.year == 2027})
+    assert len(result.warnings) == len(late)  # one per distinct estimated deadline
+    for warning, due in zip(result.warnings, late, strict=True):
+        assert "2027年" in warning and due.isoformat() in warning
+    with rt.uow() as session:
+        case = backoffice.find_case(session, result.case_no)
+        assert {i.item_code for i in case.items if i.due_estimated} == {
+            c for c, y in years.items() if y == 2027
+        }
+        assert case.warnings == list(result.warnings)

@@ -1,4 +1,6 @@
-"""Start a GUI surface: `counter-app teller` (default), `demo`, `backoffice`."""
+"""Start a GUI surface: `counter-app teller` (default), `demo`, `backoffice`,
+`supervisor` (值班长 and administrators only), and the unattended `kiosk` and `display`
+(full screen, no login)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+UNATTENDED = {"kiosk", "display"}
 
 
 def _parser(command: str) -> argparse.ArgumentParser:
@@ -81,6 +84,8 @@ def run_gui(command: str, argv: list[str]) -> int:
         seed(rt)
         user = _demo_user(rt)
         devices = "simulated" if args.devices == "config" else args.devices
+    elif command in UNATTENDED:  # the kiosk and the hall display run without a login
+        user, devices = None, args.devices
     else:
         from ui.login import LoginDialog
 
@@ -91,10 +96,38 @@ def run_gui(command: str, argv: list[str]) -> int:
         devices = args.devices
 
     window = _surface(command, rt, user, devices)
-    window.show()
+    if window is None:  # e.g. a teller asked for the supervisor view
+        rt.close()
+        return 1
+    background = [] if command in UNATTENDED else _start_background(rt)
+    if command in UNATTENDED:
+        window.showFullScreen()
+    else:
+        window.show()
     code = app.exec()
+    for stop in background:
+        stop()
     rt.close()
     return code
+
+
+def _start_background(rt):  # type: ignore[no-untyped-def]
+    """The outbox deliverer to the provincial 好差评 system, when hcp_url is set
+    (several PCs may each run one: leases keep them apart). Returns stop callables."""
+    if not rt.settings.hcp_url:
+        return []
+    from counter_app.services.hcp_export import load_profile
+    from counter_app.services.outbox import Deliverer, sender_from_settings
+
+    try:
+        sender = sender_from_settings(rt.settings, load_profile(rt.settings.hcp_profile or None))
+    except ValueError:
+        log.exception("好差评 profile unusable; ratings stay in the outbox")
+        return []
+    if sender is None:
+        return []
+    deliverer = Deliverer(rt.sessions, sender).start()
+    return [deliverer.stop]
 
 
 def _demo_user(rt):  # type: ignore[no-untyped-def]
@@ -109,10 +142,106 @@ def _demo_user(rt):  # type: ignore[no-untyped-def]
 
 
 def _surface(command: str, rt, user, devices: str):  # type: ignore[no-untyped-def]
+    if command == "kiosk":
+        from ui.kiosk_window import KioskWindow
+
+        kiosk = KioskWindow(rt)
+        # the kiosk prints its slips itself; the hub only reads cards and codes
+        readers = _make_devices(rt, devices, kinds=("idcard", "sscard", "scanner"))
+        if readers is not None:
+            kiosk.attach_devices(readers)
+        return kiosk
+    if command == "display":
+        from ui.display_window import DisplayWindow
+
+        return DisplayWindow(rt)
     if command == "backoffice":
         from ui.backoffice_window import BackOfficeWindow
 
         return BackOfficeWindow(rt, user)
+    if command == "supervisor":
+        from ui.supervisor_window import SUPERVISOR_ROLES, SupervisorWindow
+
+        if user.role not in SUPERVISOR_ROLES:  # a role: tellers don't see it
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(None, "快办柜台", "值班长视图仅对值班长和管理员开放。")
+            return None
+        return SupervisorWindow(rt, user)
     from ui.teller_window import TellerWindow
 
-    return TellerWindow(rt, user)
+    window = TellerWindow(rt, user, _make_devices(rt, devices))
+    _attach_ratings(window, rt, user, devices)
+    return window
+
+
+def _make_devices(rt, mode: str, kinds: tuple[str, ...] | None = None):  # type: ignore[no-untyped-def]
+    """The counter's devices: from the settings, simulated on pseudo-terminals (demo,
+    trying a set-up), or none. Drivers start at once and reconnect by themselves."""
+    if mode == "none":
+        return None
+    from PySide6.QtWidgets import QApplication
+
+    from counter_app.config import data_dir
+    from devices.hub import DeviceHub, ports_from_settings
+    from ui.device_bridge import DeviceController
+
+    hub = DeviceHub()
+    resolver = None
+    simulators = None
+    if mode == "simulated":
+        from devices.hub import start_simulated_devices
+
+        try:
+            simulators = start_simulated_devices()
+        except OSError as exc:  # no pseudo-terminals (Windows): run without devices
+            log.warning("simulated devices unavailable: %s", exc)
+            return None
+        ports = simulators.ports
+        resolver = simulators.resolver
+    else:
+        ports = {k: v for k, v in ports_from_settings(rt.settings).items() if v}
+        if ports.get("pad") == "soft":  # the software pad is a window, not a port
+            del ports["pad"]
+        resolver = None  # the official resolver service is configured per province
+    if kinds is not None:
+        ports = {k: v for k, v in ports.items() if k in kinds}
+    if not ports:
+        return None
+    try:
+        hub.configure(ports, spool_dir=data_dir() / "print-spool")
+    except ValueError as exc:
+        log.error("device settings: %s", exc)
+        return None
+    controller = DeviceController(hub, resolver)
+    controller.simulators = simulators
+    controller.start()
+
+    def stop() -> None:
+        controller.stop()
+        if simulators is not None:
+            simulators.stop()
+
+    QApplication.instance().aboutToQuit.connect(stop)
+    return controller
+
+
+def _attach_ratings(window, rt, user, devices: str) -> None:  # type: ignore[no-untyped-def]
+    """The evaluation pad for this window (hardware, or the software pad on a second
+    screen) and the service that stores what comes back."""
+    from counter_app.services.rating_pad import PadRatingService
+    from ui.rating_hook import make_pad
+
+    pad, screen = make_pad(rt, devices, getattr(window, "hub", None))
+    if pad is None:
+        return
+    service = PadRatingService(rt, pad, teller_id=user.id).start()
+    window.rating.attach(service)
+    if screen is not None:
+        from PySide6.QtGui import QGuiApplication
+
+        screens = QGuiApplication.screens()
+        if len(screens) > 1:  # the applicant's monitor
+            screen.setGeometry(screens[1].availableGeometry())
+        screen.show()
+        window.soft_pad_window = screen

@@ -4,7 +4,6 @@ today's cases on the right. Every action has a key; nothing blocks the window.""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
@@ -27,16 +26,16 @@ from counter_app.store.models import User
 from ui.accept_panel import AcceptPanel
 from ui.applicant_panel import ApplicantPanel, CardData
 from ui.cases_panel import CasesPanel
+from ui.device_bridge import DeviceController
 from ui.device_lights import DeviceLights
 from ui.papers_dialog import PapersDialog
+from ui.queue_panel import QueuePanel
+from ui.rating_hook import RatingHook
 from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 30_000
 
-# A card source is called on a pool thread and returns the card or raises with a
-# Chinese message; the device layer provides it (None: no reader configured).
-CardSource = Callable[[], CardData]
 
 
 class TellerWindow(QMainWindow):
@@ -44,11 +43,12 @@ class TellerWindow(QMainWindow):
         self,
         rt: Runtime,
         user: User,
-        card_source: CardSource | None = None,
+        devices: DeviceController | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.rt, self.user, self.card_source = rt, user, card_source
+        self.rt, self.user, self.devices = rt, user, devices
+        self.hub = devices.hub if devices is not None else None
         self.runner = TaskRunner(self)
         self.last_submitted: desk.Submitted | None = None
         self.dialogs: list[PapersDialog] = []
@@ -66,12 +66,17 @@ class TellerWindow(QMainWindow):
         self.title.setObjectName("topbar")
         self.clock_label = QLabel("")
         self.lights = DeviceLights()
+        self.rating = RatingHook(self)  # 好差评: F8 请评价, "差评待回访 N"
         top.addWidget(self.title)
         top.addStretch(1)
+        top.addWidget(self.rating.label)
+        top.addSpacing(12)
         top.addWidget(self.clock_label)
         top.addSpacing(12)
         top.addWidget(self.lights)
         root.addLayout(top)
+        self.queue = QueuePanel(rt, user, self.runner)  # F1 叫号 … F7 办结
+        root.addWidget(self.queue)
 
         self.applicant = ApplicantPanel()
         self.applicant.setMinimumWidth(250)
@@ -96,6 +101,7 @@ class TellerWindow(QMainWindow):
         self.cases.case_opened.connect(self.open_case_papers)
         self._keys()
         self._menu()
+        self._attach_devices()
 
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh_cases)
@@ -154,24 +160,33 @@ class TellerWindow(QMainWindow):
     def _show_history(self, count: int) -> None:
         self.applicant.set_history(count)
 
+    def _attach_devices(self) -> None:
+        """Lights follow the drivers; a card laid on a reader (or a scanned electronic
+        social-security card) fills the applicant panel by itself."""
+        if self.devices is None:
+            return
+        self.devices.status_changed.connect(self.lights.set_state)
+        self.devices.card_read.connect(self._card_read)
+        self.devices.card_failed.connect(self._card_failed)
+
     def read_card(self) -> None:
-        if self.card_source is None:
+        if self.devices is None or not self.devices.read_card():
             self.status.showMessage("未配置读卡器：请在配置中设置 idcard_port，或手工录入", 8000)
             return
-        self.status.showMessage("正在读卡，请将证件放在读卡器上…")
-        self.applicant.read_button.setEnabled(False)
-        self.runner.run(self.card_source, self._card_read, self._card_failed)
+        self.status.showMessage("正在读卡，请将证件放在读卡器上…", 5000)
 
     def _card_read(self, card: CardData) -> None:
-        self.applicant.read_button.setEnabled(True)
+        if self.applicant.applicant().id_number == card.id_number:
+            return  # the same card read again: leave what the teller typed and the focus
         self.applicant.fill_from_card(card)
         self.status.showMessage(f"已读取{card.source}", 5000)
 
-    def _card_failed(self, exc: BaseException) -> None:
-        self.applicant.read_button.setEnabled(True)
-        self.status.showMessage(f"读卡失败：{exc}", 10000)
+    def _card_failed(self, reason: str) -> None:
+        self.status.showMessage(f"读卡：{reason}", 8000)
 
     def new_applicant(self) -> None:
+        if self.devices is not None:
+            self.devices.forget_card()
         self.applicant.clear()
         self.accept.reset()
         self.applicant.id_number.setFocus()
@@ -192,7 +207,9 @@ class TellerWindow(QMainWindow):
         ):
             button.setEnabled(False)
         self.runner.run(
-            lambda: desk.submit(self.rt, self.user.id, app, outcome, reason),
+            lambda ticket=self.queue.current_ticket_id: desk.submit(
+                self.rt, self.user.id, app, outcome, reason, ticket_id=ticket
+            ),
             self._submitted,
             self._submit_failed,
         )
@@ -221,6 +238,8 @@ class TellerWindow(QMainWindow):
         self.applicant.clear()
         self.accept.reset()
         self.refresh_cases()
+        self.queue.refresh()  # shows the cases linked to the ticket
+        self.rating.after_submit(result)  # by itself when the setting rating_auto is on
 
     def _submit_failed(self, exc: BaseException) -> None:
         self.accept._set_enabled()
@@ -259,9 +278,11 @@ class TellerWindow(QMainWindow):
                 return caseviews.desk_cases(session, self.rt.deps, window_no)
 
         self.runner.run(load, self.cases.show_rows)
+        self.rating.refresh_count()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         self.timer.stop()
+        self.rating.detach()
         self.runner.wait_idle(10_000)
         super().closeEvent(event)
 

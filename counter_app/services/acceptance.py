@@ -302,6 +302,7 @@ def _new_case(
         hall_code=desk.hall_code,
         window_no=desk.window_no,
         teller_id=desk.teller_id,
+        ticket_id=desk.ticket_id,
         applicant=applicant,
         bundle_code=app.bundle_code,
         title=plan.title,

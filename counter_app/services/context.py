@@ -11,11 +11,13 @@ from counter_app.domain.workcal import WorkCalendar
 
 @dataclass(frozen=True)
 class Desk:
-    """The window a case is accepted at, and the teller."""
+    """The window a case is accepted at, the teller, and the queue ticket being
+    served (the visit the case belongs to), if any."""
 
     hall_code: str
     window_no: str = ""
     teller_id: int | None = None
+    ticket_id: int | None = None
 
 
 @dataclass

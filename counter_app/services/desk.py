@@ -30,8 +30,9 @@ def submit(
     app: Application,
     outcome: str = "accept",
     reason: str = "",
+    ticket_id: int | None = None,
 ) -> Submitted:
-    desk = rt.desk(teller_id)
+    desk = rt.desk(teller_id, ticket_id)
     with rt.uow() as session:
         if outcome == "accept":
             result = acceptance.accept(session, rt.deps, desk, app)

@@ -103,6 +103,7 @@ class Case(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     completed_at: Mapped[datetime | None]
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
 
     applicant: Mapped[Applicant] = relationship()
     teller: Mapped[User | None] = relationship()
@@ -182,3 +183,6 @@ class CaseEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     case: Mapped[Case] = relationship(back_populates="events")
+
+
+from counter_app.store import queue_models, rating_models  # noqa: E402,F401

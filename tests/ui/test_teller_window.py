@@ -66,8 +66,9 @@ def test_retirement_bundle_with_one_tolerated_material(qtbot, teller_window) -> 
     values = w.accept.form.values()
     assert values["applicant_name"] == "王䶮" and values["sex"] == "女"
     for key, value in {
-        "retire_type": "特殊工种提前退休", "work_start_date": "1970-07-01", "bank_name": "中国工商银行",
-        "bank_account": "6222021234567890", "employer_name": "济南某机械厂",
+        "retire_type": "特殊工种提前退休", "work_start_date": "1970-07-01",
+        "bank_name": "中国工商银行", "bank_account": "6222021234567890",
+        "employer_name": "济南某机械厂",
         "special_job_name": "高温作业", "special_job_years": "12",
     }.items():
         if key in w.accept.form.widgets:

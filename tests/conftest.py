@@ -94,3 +94,38 @@ def runtime(db_url: str, clock: FakeClock):  # type: ignore[no-untyped-def]
     rt = open_runtime(db_url, Settings(db_url=db_url), clock=clock)
     yield rt
     rt.close()
+
+
+@pytest.fixture
+def teller_user_factory():  # type: ignore[no-untyped-def]
+    """Adds the teller 张敏 (1024) to a runtime and returns the detached user."""
+
+    def make(rt, clock):  # type: ignore[no-untyped-def]
+        from counter_app.services.users import Role, add_user
+
+        with rt.uow() as session:
+            user = add_user(session, "1024", "张敏", "secret1", Role.TELLER, clock=clock)
+            session.expunge(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def teller_window(qtbot, tmp_path, clock, teller_user_factory):  # type: ignore[no-untyped-def]
+    """The teller workstation at window 3 on a fresh SQLite file, shown at 1366×768."""
+    from counter_app.config import Settings
+    from counter_app.runtime import open_runtime
+    from ui.teller_window import TellerWindow
+
+    url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
+    settings = Settings(db_url=url, papers_dir=str(tmp_path / "papers"), window_no="3")
+    rt = open_runtime(url, settings, clock=clock)
+    window = TellerWindow(rt, teller_user_factory(rt, clock))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.runner.wait_idle()
+    rt.close()

@@ -17,15 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.clock import local
 from counter_app.runtime import Runtime
 from counter_app.services.queue import Hall
 from counter_app.services.queue_views import HallSnapshot, WindowCall
+from ui.hall_header import HallHeader
 from ui.hall_watch import HallWatch
 from ui.speech import Speaker
 
 log = logging.getLogger(__name__)
-WEEKDAYS = "一二三四五六日"
 HIGHLIGHT_MS = 8000
 COLUMNS = 4
 HINT = "请留意叫号，听到号码请到对应窗口办理"
@@ -117,10 +116,6 @@ class DisplayWindow(QWidget):
         self._announced: int | None = None
         self._hot: dict[str, QTimer] = {}
         self._build()
-        self.clock_timer = QTimer(self)
-        self.clock_timer.timeout.connect(self._tick)
-        self.clock_timer.start(1000)
-        self._tick()
         self.watch = HallWatch(rt, self.hall, self)
         self.watch.changed.connect(self.show_snapshot)
         self.watch.failed.connect(self._failed)
@@ -133,18 +128,11 @@ class DisplayWindow(QWidget):
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
 
-        head = QFrame()
-        head.setObjectName("head")
-        hl = QHBoxLayout(head)
-        hl.setContentsMargins(32, 14, 32, 14)
-        hall = QLabel(self.rt.settings.hall_name)
-        hall.setObjectName("hall")
-        self.clock = QLabel("")
-        self.clock.setObjectName("clock")
-        hl.addWidget(hall)
-        hl.addStretch(1)
-        hl.addWidget(self.clock)
-        root.addWidget(head)
+        self.header = HallHeader(
+            self.rt.settings.hall_name, self.rt.deps.clock, seconds=True, margins=(32, 14)
+        )
+        self.clock = self.header.clock
+        root.addWidget(self.header)
 
         body = QHBoxLayout()
         body.setSpacing(0)
@@ -193,10 +181,6 @@ class DisplayWindow(QWidget):
         fl.addWidget(self.waiting)
         fl.addWidget(self.note)
         root.addWidget(foot)
-
-    def _tick(self) -> None:
-        now = local(self.rt.deps.clock())
-        self.clock.setText(f"{now:%Y-%m-%d} 星期{WEEKDAYS[now.weekday()]} {now:%H:%M:%S}")
 
     # -- data ------------------------------------------------------------------------
     def show_snapshot(self, snap: HallSnapshot) -> None:

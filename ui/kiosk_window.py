@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.clock import local
 from counter_app.domain.masking import mask_id, mask_name
 from counter_app.domain.queue import PRIORITY_REASONS, QueueError
 from counter_app.runtime import Runtime
@@ -33,13 +31,13 @@ from counter_app.services.queue_views import HallSnapshot
 from printing.slip import SlipPrinted
 from ui.applicant_panel import CardData
 from ui.device_bridge import DeviceController
+from ui.hall_header import HallHeader
 from ui.hall_watch import HallWatch
 from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 RESULT_SECONDS = 10
 CARD_SECONDS = 30
-WEEKDAYS = "一二三四五六日"
 
 CardSource = Callable[[], CardData]
 
@@ -132,10 +130,6 @@ class KioskWindow(QWidget):
         self._build()
         QShortcut(QKeySequence("Esc"), self, activated=self.back_to_start)
 
-        self.clock_timer = QTimer(self)
-        self.clock_timer.timeout.connect(self._tick)
-        self.clock_timer.start(1000)
-        self._tick()
         self.result_timer = QTimer(self)
         self.result_timer.timeout.connect(self._count_down)
         self.card_timer = QTimer(self)
@@ -151,18 +145,11 @@ class KioskWindow(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
-        head = QFrame()
-        head.setObjectName("head")
-        hl = QHBoxLayout(head)
-        hl.setContentsMargins(36, 16, 36, 16)
-        hall = QLabel(self.rt.settings.hall_name)
-        hall.setObjectName("hall")
-        self.clock = QLabel("")
-        self.clock.setObjectName("clock")
-        hl.addWidget(hall)
-        hl.addStretch(1)
-        hl.addWidget(self.clock)
-        root.addWidget(head)
+        self.header = HallHeader(
+            self.rt.settings.hall_name, self.rt.deps.clock, seconds=False, margins=(36, 16)
+        )
+        self.clock = self.header.clock
+        root.addWidget(self.header)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._choose_page())
         self.pages.addWidget(self._result_page())
@@ -276,10 +263,6 @@ class KioskWindow(QWidget):
         layout.addStretch(1)
         layout.addWidget(self.back, 0, Qt.AlignmentFlag.AlignHCenter)
         return page
-
-    def _tick(self) -> None:
-        now = local(self.rt.deps.clock())
-        self.clock.setText(f"{now:%Y-%m-%d} 星期{WEEKDAYS[now.weekday()]} {now:%H:%M}")
 
     # -- counts ---------------------------------------------------------------------
     def show_counts(self, snap: HallSnapshot) -> None:

@@ -9,10 +9,9 @@ read failed (or, after `read_now()`, when there was no card), plus
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass, field
 
-from devices.base import DeviceDriver, DeviceEvent, PortLost
+from devices.base import DeviceEvent, PortLost
 from devices.idcard.model import IdCardData, PhotoDecoder
 from devices.idcard.reader import (
     NO_CARD_MESSAGE,
@@ -20,6 +19,7 @@ from devices.idcard.reader import (
     IdCardError,
     SerialSamBackend,
 )
+from devices.polling import PollingReader
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class IdCardReadFailed(DeviceEvent):
     reason: str
 
 
-class IdCardDriver(DeviceDriver):
+class IdCardDriver(PollingReader):
     """Reads ID cards with any `IdCardBackend`.
 
     `poll=True` (the default) looks for a card every `poll_interval_s` and reports each
@@ -45,6 +45,7 @@ class IdCardDriver(DeviceDriver):
     """
 
     kind = "idcard"
+    backend: IdCardBackend
 
     def __init__(
         self,
@@ -56,46 +57,26 @@ class IdCardDriver(DeviceDriver):
         photo_decoder: PhotoDecoder | None = None,
         **kwargs: object,
     ) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.backend: IdCardBackend = (
-            SerialSamBackend(backend, baud) if isinstance(backend, str) else backend
+        super().__init__(
+            SerialSamBackend(backend, baud) if isinstance(backend, str) else backend,
+            poll=poll,
+            poll_interval_s=poll_interval_s,
+            **kwargs,
         )
-        self.poll = poll
-        self.poll_interval_s = poll_interval_s
         self.photo_decoder = photo_decoder
-        self._next_poll = 0.0
         self._card_in_field = False
-        self._requested = False
 
-    def read_now(self) -> None:
-        """Read the card on the reader now (e.g. the teller pressed F5)."""
-
-        def request() -> None:
-            if not self.connected:
-                self._emit(IdCardReadFailed(self.name, f"读卡器未连接: {self.status.reason}"))
-                return
-            self._requested = True
-            self._next_poll = 0.0
-
-        self.call_soon(request)
-
-    def _connect(self) -> None:
-        self.backend.open()
-
-    def _disconnect(self) -> None:
-        self.backend.close()
+    def _failed(self, reason: str) -> IdCardReadFailed:
+        return IdCardReadFailed(self.name, reason)
 
     def _on_connected(self) -> None:
         super()._on_connected()
         self._card_in_field = False
 
     def _tick(self) -> None:
-        now = time.monotonic()
-        if now < self._next_poll or not (self.poll or self._requested):
-            time.sleep(0.01)
+        requested = self._poll_due()
+        if requested is None:
             return
-        self._next_poll = now + self.poll_interval_s
-        requested, self._requested = self._requested, False
         try:
             card = self.backend.read_card()
         except IdCardError as exc:

@@ -5,10 +5,10 @@ Events: `SsCardRead(card)`, `SsCardReadFailed(reason)`, `DeviceStatusChanged`.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
-from devices.base import DeviceDriver, DeviceEvent
+from devices.base import DeviceEvent
+from devices.polling import PollingReader
 from devices.sscard.apdu import SsCardData, SsCardError
 from devices.sscard.backends import SsCardBackend, backend_for
 
@@ -23,8 +23,9 @@ class SsCardReadFailed(DeviceEvent):
     reason: str
 
 
-class SsCardDriver(DeviceDriver):
+class SsCardDriver(PollingReader):
     kind = "sscard"
+    backend: SsCardBackend
 
     def __init__(
         self,
@@ -34,37 +35,21 @@ class SsCardDriver(DeviceDriver):
         poll_interval_s: float = 0.5,
         **kwargs: object,
     ) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.backend = backend_for(backend) if isinstance(backend, str) else backend
-        self.poll = poll
-        self.poll_interval_s = poll_interval_s
-        self._next_poll = 0.0
+        super().__init__(
+            backend_for(backend) if isinstance(backend, str) else backend,
+            poll=poll,
+            poll_interval_s=poll_interval_s,
+            **kwargs,
+        )
         self._present = False
-        self._requested = False
 
-    def read_now(self) -> None:
-        def request() -> None:
-            if not self.connected:
-                self._emit(SsCardReadFailed(self.name, f"读卡器未连接: {self.status.reason}"))
-                return
-            self._requested = True
-            self._next_poll = 0.0
-
-        self.call_soon(request)
-
-    def _connect(self) -> None:
-        self.backend.open()
-
-    def _disconnect(self) -> None:
-        self.backend.close()
+    def _failed(self, reason: str) -> SsCardReadFailed:
+        return SsCardReadFailed(self.name, reason)
 
     def _tick(self) -> None:
-        now = time.monotonic()
-        if now < self._next_poll or not (self.poll or self._requested):
-            time.sleep(0.01)
+        requested = self._poll_due()
+        if requested is None:
             return
-        self._next_poll = now + self.poll_interval_s
-        requested, self._requested = self._requested, False
         if self._present and not requested:
             # Still inserted? Contact cards stay in; report a card once per insertion.
             try:

@@ -18,14 +18,12 @@ from counter_app.config import Settings
 from counter_app.domain.application import MaterialStatus
 from counter_app.runtime import open_runtime
 from counter_app.services import queue as q
-from counter_app.services.users import Role, add_user
 from counter_app.store.models import Case
 from counter_app.store.queue_models import Ticket
 from tests.queue.workers import call_once_on_signal
 from ui.applicant_panel import CardData
 from ui.display_window import DisplayWindow
 from ui.kiosk_window import KioskWindow
-from ui.teller_window import TellerWindow
 
 
 @pytest.fixture
@@ -136,21 +134,8 @@ def test_kiosk_says_plainly_when_the_slip_did_not_print(qtbot, sqlite_url, clock
 
 
 @pytest.fixture
-def teller(qtbot, tmp_path: Path, clock):  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
-    rt = open_runtime(url, Settings(db_url=url, papers_dir=str(tmp_path / "papers"),
-                                    window_no="3"), clock=clock)
-    with rt.uow() as session:
-        user = add_user(session, "1024", "张敏", "secret1", Role.TELLER, clock=clock)
-        session.expunge(user)
-    window = TellerWindow(rt, user)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.runner.wait_idle()
-    rt.close()
+def teller(teller_window):  # type: ignore[no-untyped-def]
+    return teller_window
 
 
 def fill_retirement(qtbot, w) -> None:  # type: ignore[no-untyped-def]

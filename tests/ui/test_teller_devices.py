@@ -13,7 +13,6 @@ from PySide6.QtCore import QTimer
 
 from counter_app.config import Settings
 from counter_app.runtime import open_runtime
-from counter_app.services.users import Role, add_user
 from devices.hub import DeviceHub
 from devices.idcard.model import CardType
 from devices.idcard.samples import sample_card
@@ -47,12 +46,10 @@ class Heartbeat:
 
 
 @pytest.fixture
-def counter(qtbot, tmp_path: Path, clock):  # type: ignore[no-untyped-def]
+def counter(qtbot, tmp_path: Path, clock, teller_user_factory):  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
     rt = open_runtime(url, Settings(db_url=url, papers_dir=str(tmp_path / "papers")), clock=clock)
-    with rt.uow() as session:
-        user = add_user(session, "1024", "张敏", "secret1", Role.TELLER, clock=clock)
-        session.expunge(user)
+    user = teller_user_factory(rt, clock)
     sim = IdCardSimulator(None, baud=115200, replace_after_s=None).start()
     hub = DeviceHub()
     hub.configure({"idcard": f"{sim.path}?baud=115200"}, spool_dir=tmp_path / "spool")

@@ -7,33 +7,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
-from counter_app.config import Settings
 from counter_app.domain.application import MaterialStatus
-from counter_app.runtime import open_runtime
-from counter_app.services.users import Role, add_user
-from ui.teller_window import TellerWindow
-
-
-@pytest.fixture
-def teller_window(qtbot, tmp_path: Path, clock):  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
-    rt = open_runtime(url, Settings(db_url=url, papers_dir=str(tmp_path / "papers"),
-                                    window_no="3"), clock=clock)
-    with rt.uow() as session:
-        user = add_user(session, "1024", "张敏", "secret1", Role.TELLER, clock=clock)
-        session.expunge(user)
-    window = TellerWindow(rt, user)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.runner.wait_idle()
-    rt.close()
 
 
 def pdf_text(path: Path) -> str:

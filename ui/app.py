@@ -51,10 +51,12 @@ def run_gui(command: str, argv: list[str]) -> int:
     from counter_app.runtime import open_runtime
     from ui.fonts import apply_app_font
     from ui.style import APP_STYLE
+    from ui.translations import install_qt_chinese
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("快办柜台")
     apply_app_font(app)
+    install_qt_chinese(app)
     app.setStyleSheet(APP_STYLE)
 
     settings = load_settings()

@@ -31,3 +31,13 @@ def test_fonts_are_registered_with_qt(qapp) -> None:  # type: ignore[no-untyped-
     assert QFont("Droid Sans Fallback").exactMatch() or "Droid Sans Fallback" in (
         QFontDatabase.families()
     )
+
+
+def test_qt_standard_buttons_speak_chinese(qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui.translations import install_qt_chinese
+
+    assert install_qt_chinese(qapp)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"

@@ -37,7 +37,7 @@ SAMPLES = [
 ]
 
 
-def _everything_received(rt: Runtime, app: Application) -> Application:
+def with_all_materials(rt: Runtime, app: Application) -> Application:
     plan = plan_case(rt.deps.catalogue, app)
     app.materials = {
         m.code: MaterialDecision(
@@ -67,7 +67,7 @@ def seed(rt: Runtime) -> None:
         )
         with rt.uow() as session:
             result = acceptance.accept(
-                session, rt.deps, desk, _everything_received(rt, app), require_form=False
+                session, rt.deps, desk, with_all_materials(rt, app), require_form=False
             )
         with rt.uow() as session:
             case = find_case(session, result.case_no)

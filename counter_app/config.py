@@ -48,7 +48,6 @@ class Settings:
     scanner_port: str = ""
     pad_port: str = ""
     slip_printer: str = ""
-    tolerance_max_days: int = 0  # 0: up to the committed limit
     supplement_days: int = 5  # 一次性告知: working days to bring the missing materials
     papers_dir: str = ""  # where the PDFs of each case are written (default: data folder)
     a4_printer: str = ""  # system printer queue, "folder:DIR", or "" for the default

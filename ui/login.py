@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from counter_app.runtime import Runtime
 from counter_app.services.users import Role, UserError, add_user, authenticate, user_count
 from counter_app.store.models import User
+from ui.tasks import TaskRunner
 
 
 class LoginDialog(QDialog):
@@ -48,7 +49,8 @@ class LoginDialog(QDialog):
         self.error = QLabel("")
         self.error.setObjectName("error")
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
+        self.runner = TaskRunner(self, max_threads=1)
+        self.buttons = buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(

@@ -4,7 +4,6 @@ today's cases on the right. Every action has a key; nothing blocks the window.""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -286,6 +285,3 @@ class TellerWindow(QMainWindow):
         self.runner.wait_idle(10_000)
         super().closeEvent(event)
 
-
-def now_text() -> str:
-    return datetime.now().strftime("%H:%M")

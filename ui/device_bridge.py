@@ -128,14 +128,16 @@ class DeviceController(QObject):
         elif isinstance(event, IdCardReadFailed | SsCardReadFailed):
             self.card_failed.emit(event.reason)
         elif isinstance(event, CodeScanned):
-            self._resolve(event.text)
+            self.resolve_code(event.text)
 
     def _got(self, card: CardData) -> None:
         self.last_card = card
         self._last_card_at = time.monotonic()
         self.card_read.emit(card)
 
-    def _resolve(self, content: str) -> None:
+    def resolve_code(self, content: str) -> None:
+        """An electronic social-security card's code (serial or keyboard-wedge
+        scanner): resolved by the official service on a worker thread, never parsed."""
         if self.resolver is None:
             self.card_failed.emit("未配置电子社保卡解码服务")
             return

@@ -8,6 +8,7 @@ import logging
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -31,6 +32,7 @@ from ui.papers_dialog import PapersDialog
 from ui.queue_panel import QueuePanel
 from ui.rating_hook import RatingHook
 from ui.tasks import TaskRunner
+from ui.wedge_filter import WedgeFilter
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 30_000
@@ -162,11 +164,23 @@ class TellerWindow(QMainWindow):
     def _attach_devices(self) -> None:
         """Lights follow the drivers; a card laid on a reader (or a scanned electronic
         social-security card) fills the applicant panel by itself."""
+        self.wedge = WedgeFilter(self)
+        self.wedge.scanned.connect(self._code_scanned)
+        QApplication.instance().installEventFilter(self.wedge)
         if self.devices is None:
             return
         self.devices.status_changed.connect(self.lights.set_state)
         self.devices.card_read.connect(self._card_read)
         self.devices.card_failed.connect(self._card_failed)
+
+    def _code_scanned(self, code: str) -> None:
+        if not self.isActiveWindow():
+            return
+        if self.devices is None:
+            self.status.showMessage("扫码：未配置电子社保卡解码服务", 8000)
+            return
+        self.status.showMessage("正在识别电子社保卡…", 5000)
+        self.devices.resolve_code(code)
 
     def read_card(self) -> None:
         if self.devices is None or not self.devices.read_card():
@@ -281,6 +295,7 @@ class TellerWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         self.timer.stop()
+        QApplication.instance().removeEventFilter(self.wedge)
         self.rating.detach()
         self.runner.wait_idle(10_000)
         super().closeEvent(event)

@@ -129,3 +129,35 @@ def teller_window(qtbot, tmp_path, clock, teller_user_factory):  # type: ignore[
     yield window
     window.runner.wait_idle()
     rt.close()
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run `counter-app ARGS…` in this process: (exit code, stdout, stderr)."""
+    from counter_app import cli
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:  # argparse errors
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def stop_later():  # type: ignore[no-untyped-def]
+    """Register simulators, drivers or back-ends to stop (or close) at the end of the
+    test, even when it fails."""
+    things: list = []
+
+    def add(thing):  # type: ignore[no-untyped-def]
+        things.append(thing)
+        return thing
+
+    yield add
+    for thing in reversed(things):
+        (thing.stop if hasattr(thing, "stop") else thing.close)()

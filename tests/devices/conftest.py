@@ -11,28 +11,16 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from counter_app import cli
 from devices.base import DeviceEvent
+from tests.support import wait_for  # noqa: F401 - re-exported for the device tests
 
 if sys.platform == "win32":  # pragma: no cover
     pytest.skip("pseudo-terminal simulators need POSIX", allow_module_level=True)
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 10.0, step: float = 0.01) -> Any:
-    """Poll until predicate() is truthy; fail the test after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(step)
 
 
 class Events:
@@ -74,34 +62,3 @@ class Events:
 @pytest.fixture
 def events() -> Events:
     return Events()
-
-
-@pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    """Run `counter-app ARGS…` in this process: (exit code, stdout, stderr)."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            code = cli.main(list(args))
-        except SystemExit as exc:  # argparse errors
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
-@pytest.fixture
-def stop_later() -> Iterator[Callable[[Any], Any]]:
-    """Register simulators, drivers or back-ends to stop (or close) at the end of the
-    test, even when it fails."""
-    things: list[Any] = []
-
-    def add(thing: Any) -> Any:
-        things.append(thing)
-        return thing
-
-    yield add
-    for thing in reversed(things):
-        (thing.stop if hasattr(thing, "stop") else thing.close)()

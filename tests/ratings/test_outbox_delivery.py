@@ -21,9 +21,9 @@ from counter_app.services import hcp_export, outbox, ratings
 from counter_app.services.context import Desk
 from counter_app.services.outbox import Backoff, Deliverer, HttpSender, SendResult, classify
 from counter_app.store.rating_models import OutboxMessage, Rating
-from tests.ratings.conftest import wait_for
 from tests.ratings.helpers import accept_case
 from tests.ratings.receiver import Receiver
+from tests.support import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 LEVELS = [Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED, Satisfaction.VERY_SATISFIED,

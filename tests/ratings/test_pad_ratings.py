@@ -20,8 +20,9 @@ from counter_app.store.rating_models import FollowUp, OutboxMessage, Rating, Rat
 from devices.pad.driver import PadDriver, PadTimings
 from devices.pad.simulator import PadSimulator
 from devices.pty_sim import LineFaults
-from tests.ratings.conftest import Collector, wait_for
+from tests.ratings.conftest import Collector
 from tests.ratings.helpers import accept_case
+from tests.support import wait_for
 
 if sys.platform == "win32":  # pragma: no cover
     pytest.skip("pseudo-terminal simulators need POSIX", allow_module_level=True)

@@ -116,7 +116,7 @@ def teller_window(qtbot, tmp_path, clock, teller_user_factory):  # type: ignore[
     """The teller workstation at window 3 on a fresh SQLite file, shown at 1366×768."""
     from counter_app.config import Settings
     from counter_app.runtime import open_runtime
-    from ui.teller_window import TellerWindow
+    from ui.windows.teller import TellerWindow
 
     url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
     settings = Settings(db_url=url, papers_dir=str(tmp_path / "papers"), window_no="3")

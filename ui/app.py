@@ -89,7 +89,7 @@ def run_gui(command: str, argv: list[str]) -> int:
     elif command in UNATTENDED:  # the kiosk and the hall display run without a login
         user, devices = None, args.devices
     else:
-        from ui.login import LoginDialog
+        from ui.windows.login import LoginDialog
 
         dialog = LoginDialog(rt)
         if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.user is None:
@@ -145,7 +145,7 @@ def _demo_user(rt):  # type: ignore[no-untyped-def]
 
 def _surface(command: str, rt, user, devices: str):  # type: ignore[no-untyped-def]
     if command == "kiosk":
-        from ui.kiosk_window import KioskWindow
+        from ui.windows.kiosk import KioskWindow
 
         kiosk = KioskWindow(rt)
         # the kiosk prints its slips itself; the hub only reads cards and codes
@@ -154,15 +154,15 @@ def _surface(command: str, rt, user, devices: str):  # type: ignore[no-untyped-d
             kiosk.attach_devices(readers)
         return kiosk
     if command == "display":
-        from ui.display_window import DisplayWindow
+        from ui.windows.display import DisplayWindow
 
         return DisplayWindow(rt)
     if command == "backoffice":
-        from ui.backoffice_window import BackOfficeWindow
+        from ui.windows.backoffice import BackOfficeWindow
 
         return BackOfficeWindow(rt, user)
     if command == "supervisor":
-        from ui.supervisor_window import SUPERVISOR_ROLES, SupervisorWindow
+        from ui.windows.supervisor import SUPERVISOR_ROLES, SupervisorWindow
 
         if user.role not in SUPERVISOR_ROLES:  # a role: tellers don't see it
             from PySide6.QtWidgets import QMessageBox
@@ -170,7 +170,7 @@ def _surface(command: str, rt, user, devices: str):  # type: ignore[no-untyped-d
             QMessageBox.warning(None, "快办柜台", "值班长视图仅对值班长和管理员开放。")
             return None
         return SupervisorWindow(rt, user)
-    from ui.teller_window import TellerWindow
+    from ui.windows.teller import TellerWindow
 
     window = TellerWindow(rt, user, _make_devices(rt, devices))
     _attach_ratings(window, rt, user, devices)
@@ -186,7 +186,7 @@ def _make_devices(rt, mode: str, kinds: tuple[str, ...] | None = None):  # type:
 
     from counter_app.config import data_dir
     from devices.hub import DeviceHub, ports_from_settings
-    from ui.device_bridge import DeviceController
+    from ui.bridge.devices import DeviceController
 
     hub = DeviceHub()
     resolver = None
@@ -232,7 +232,7 @@ def _attach_ratings(window, rt, user, devices: str) -> None:  # type: ignore[no-
     """The evaluation pad for this window (hardware, or the software pad on a second
     screen) and the service that stores what comes back."""
     from counter_app.services.rating_pad import PadRatingService
-    from ui.rating_hook import make_pad
+    from ui.bridge.rating_hook import make_pad
 
     pad, screen = make_pad(rt, devices, getattr(window, "hub", None))
     if pad is None:

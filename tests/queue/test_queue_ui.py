@@ -21,9 +21,9 @@ from counter_app.services import queue as q
 from counter_app.store.models import Case
 from counter_app.store.queue_models import Ticket
 from tests.queue.workers import call_once_on_signal
-from ui.applicant_panel import CardData
-from ui.display_window import DisplayWindow
-from ui.kiosk_window import KioskWindow
+from ui.panels.applicant import CardData
+from ui.windows.display import DisplayWindow
+from ui.windows.kiosk import KioskWindow
 
 
 @pytest.fixture

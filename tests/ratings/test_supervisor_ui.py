@@ -52,7 +52,7 @@ def _shot(widget, name: str, tmp_path: Path) -> Path:  # type: ignore[no-untyped
 
 
 def test_supervisor_view_at_1920x1080(qtbot, hall, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from ui.supervisor_window import SupervisorWindow
+    from ui.windows.supervisor import SupervisorWindow
 
     rt, _shift = hall
     w = SupervisorWindow(rt, _user(rt, "9001"))
@@ -86,7 +86,7 @@ def test_supervisor_view_at_1920x1080(qtbot, hall, tmp_path) -> None:  # type: i
 
 
 def test_bad_rating_on_another_pc_alerts_the_supervisor(qtbot, hall) -> None:  # type: ignore[no-untyped-def]
-    from ui.supervisor_window import SupervisorWindow
+    from ui.windows.supervisor import SupervisorWindow
 
     rt, shift = hall
     w = SupervisorWindow(rt, _user(rt, "9001"))
@@ -113,7 +113,7 @@ def test_bad_rating_on_another_pc_alerts_the_supervisor(qtbot, hall) -> None:  #
 
 
 def test_a_follow_up_step_from_the_ledger(qtbot, hall) -> None:  # type: ignore[no-untyped-def]
-    from ui.supervisor_window import SupervisorWindow
+    from ui.windows.supervisor import SupervisorWindow
 
     rt, shift = hall
     w = SupervisorWindow(rt, _user(rt, "9001"), watch=False)
@@ -151,8 +151,8 @@ def test_tellers_do_not_get_the_supervisor_view(qtbot, hall, monkeypatch) -> Non
 
 
 def test_teller_presses_rate_and_never_sees_the_level(qtbot, hall, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from ui.soft_pad_window import SoftPadWindow
-    from ui.teller_window import TellerWindow
+    from ui.windows.soft_pad import SoftPadWindow
+    from ui.windows.teller import TellerWindow
 
     rt, shift = hall
     teller = _user(rt, "1001")

@@ -14,7 +14,7 @@ from counter_app.domain.application import ApplicantInput, Application
 from counter_app.runtime import open_runtime
 from counter_app.services import acceptance
 from counter_app.services.backoffice import find_case
-from ui.backoffice_window import BackOfficeWindow
+from ui.windows.backoffice import BackOfficeWindow
 
 
 def test_back_office_completes_a_bundle(qtbot, tmp_path: Path, clock, teller_user_factory) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from counter_app.config import Settings
 from counter_app.runtime import open_runtime
-from ui.login import LoginDialog
+from ui.windows.login import LoginDialog
 
 
 def test_first_run_then_login(qtbot, tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]

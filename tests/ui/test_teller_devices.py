@@ -17,8 +17,8 @@ from devices.hub import DeviceHub
 from devices.idcard.model import CardType
 from devices.idcard.samples import sample_card
 from devices.idcard.simulator import IdCardSimulator
-from ui.device_bridge import DeviceController
-from ui.teller_window import TellerWindow
+from ui.bridge.devices import DeviceController
+from ui.windows.teller import TellerWindow
 
 
 class Heartbeat:

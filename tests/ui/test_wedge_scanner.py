@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from devices.hub import DeviceHub
 from devices.scanner.resolver import FakeResolver
-from ui.device_bridge import DeviceController
+from ui.bridge.devices import DeviceController
 
 
 def attach_resolver(window) -> FakeResolver:  # type: ignore[no-untyped-def]

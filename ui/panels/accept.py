@@ -32,10 +32,10 @@ from counter_app.domain.catalogue import (
 )
 from counter_app.domain.clock import Clock, business_date
 from counter_app.domain.workcal import WorkCalendar
-from ui.form_panel import FormPanel
-from ui.materials_panel import MaterialsPanel
-from ui.search_box import SearchBox
-from ui.situations import SituationsPanel
+from ui.panels.form import FormPanel
+from ui.panels.materials import MaterialsPanel
+from ui.panels.search import SearchBox
+from ui.panels.situations import SituationsPanel
 from ui.style import ACCENT, MUTED
 
 

@@ -33,8 +33,8 @@ from counter_app.services import followup
 from counter_app.services.followup import Finding, FollowUpRow, RectifyMode
 from counter_app.store.models import User
 from printing.pdf import followup_report
+from ui.bridge.tasks import TaskRunner
 from ui.style import SLA_COLOURS
-from ui.tasks import TaskRunner
 
 ACTIONS = {
     "callback": "回访",

@@ -43,10 +43,10 @@ from counter_app.services import board as board_service
 from counter_app.services import followup, hall_events, outbox, report_export, reports
 from counter_app.services.reports import CAUSE_LABELS
 from counter_app.store.models import User
-from ui.charts import BarChart, KpiTile, LineChart
-from ui.followup_actions import FollowUpPane
+from ui.bridge.tasks import TaskRunner
+from ui.panels.charts import BarChart, KpiTile, LineChart
+from ui.panels.followup_actions import FollowUpPane
 from ui.style import BAD, MUTED, SLA_COLOURS
-from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 30_000

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from printing.spooler import PrintError, print_pdf
-from ui.tasks import TaskRunner
+from ui.bridge.tasks import TaskRunner
 
 TITLES = {
     "receipt": "受理通知书（回执）",

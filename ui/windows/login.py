@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from counter_app.runtime import Runtime
 from counter_app.services.users import Role, UserError, add_user, authenticate, user_count
 from counter_app.store.models import User
-from ui.tasks import TaskRunner
+from ui.bridge.tasks import TaskRunner
 
 
 class LoginDialog(QDialog):

@@ -29,11 +29,11 @@ from counter_app.services.queue import Hall, Taken
 from counter_app.services.queue_slip import print_ticket
 from counter_app.services.queue_views import HallSnapshot
 from printing.slip import SlipPrinted
-from ui.applicant_panel import CardData
-from ui.device_bridge import DeviceController
-from ui.hall_header import HallHeader
-from ui.hall_watch import HallWatch
-from ui.tasks import TaskRunner
+from ui.bridge.devices import DeviceController
+from ui.bridge.hall_watch import HallWatch
+from ui.bridge.tasks import TaskRunner
+from ui.panels.applicant import CardData
+from ui.panels.hall_header import HallHeader
 
 log = logging.getLogger(__name__)
 RESULT_SECONDS = 10

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from counter_app.runtime import Runtime
 from counter_app.services import backoffice, caseviews, desk
 from counter_app.store.models import User
-from ui.papers_dialog import PapersDialog
+from ui.bridge.tasks import TaskRunner
+from ui.panels.papers import PapersDialog
 from ui.style import SLA_COLOURS
-from ui.tasks import TaskRunner
 
 COLUMNS = ["办件编号", "事项", "责任单位", "申请人", "受理时间", "办结期限", "时限"]
 

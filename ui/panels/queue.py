@@ -33,7 +33,7 @@ from counter_app.services import queue
 from counter_app.services.queue import Hall
 from counter_app.services.queue_views import WindowView, window_view
 from counter_app.store.models import User
-from ui.tasks import TaskRunner
+from ui.bridge.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 15_000

@@ -22,8 +22,8 @@ from devices.idcard.model import CardType, IdCardData
 from devices.scanner.driver import CodeScanned
 from devices.scanner.resolver import QrIdentity, QrResolver
 from devices.sscard.driver import SsCardRead, SsCardReadFailed
-from ui.applicant_panel import CardData
-from ui.tasks import TaskRunner
+from ui.bridge.tasks import TaskRunner
+from ui.panels.applicant import CardData
 
 log = logging.getLogger(__name__)
 

@@ -132,7 +132,7 @@ def make_pad(rt: Runtime, devices: str, hub: Any = None,
         return None, None
     if port == "soft" or (not port and devices == "simulated"):
         from counter_app.services.soft_pad import SoftPad
-        from ui.soft_pad_window import SoftPadWindow
+        from ui.windows.soft_pad import SoftPadWindow
 
         pad = SoftPad()
         header = f"{rt.settings.hall_name} · {rt.settings.window_no}号窗口"

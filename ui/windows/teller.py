@@ -23,16 +23,16 @@ from counter_app.domain.clock import local
 from counter_app.runtime import Runtime
 from counter_app.services import caseviews, desk
 from counter_app.store.models import User
-from ui.accept_panel import AcceptPanel
-from ui.applicant_panel import ApplicantPanel, CardData
-from ui.cases_panel import CasesPanel
-from ui.device_bridge import DeviceController
-from ui.device_lights import DeviceLights
-from ui.papers_dialog import PapersDialog
-from ui.queue_panel import QueuePanel
-from ui.rating_hook import RatingHook
-from ui.tasks import TaskRunner
-from ui.wedge_filter import WedgeFilter
+from ui.bridge.devices import DeviceController
+from ui.bridge.rating_hook import RatingHook
+from ui.bridge.tasks import TaskRunner
+from ui.bridge.wedge_filter import WedgeFilter
+from ui.panels.accept import AcceptPanel
+from ui.panels.applicant import ApplicantPanel, CardData
+from ui.panels.cases import CasesPanel
+from ui.panels.device_lights import DeviceLights
+from ui.panels.papers import PapersDialog
+from ui.panels.queue import QueuePanel
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 30_000

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 from counter_app.runtime import Runtime
 from counter_app.services.queue import Hall
 from counter_app.services.queue_views import HallSnapshot, WindowCall
-from ui.hall_header import HallHeader
-from ui.hall_watch import HallWatch
-from ui.speech import Speaker
+from ui.bridge.hall_watch import HallWatch
+from ui.bridge.speech import Speaker
+from ui.panels.hall_header import HallHeader
 
 log = logging.getLogger(__name__)
 HIGHLIGHT_MS = 8000

@@ -12,10 +12,11 @@ from counter_app.domain.application import (
     MaterialStatus,
     plan_case,
 )
+from counter_app.domain.roles import Actor
 from counter_app.runtime import Runtime
 from counter_app.services import acceptance
 from counter_app.services.backoffice import complete_item, find_case
-from counter_app.services.users import Role, add_user
+from counter_app.services.users import Role, actor_of, add_user
 
 DEMO_PASSWORD = "123456"
 DEMO_USERS = [
@@ -49,12 +50,14 @@ def with_all_materials(rt: Runtime, app: Application) -> Application:
     return app
 
 
-def seed(rt: Runtime) -> None:
-    with rt.uow() as session:
+def seed(rt: Runtime) -> Actor:
+    """Fill a fresh database; returns the demo teller (张敏, 1001), logged in."""
+    with rt.write() as session:
         users = {
             staff: add_user(session, staff, name, DEMO_PASSWORD, role, None, rt.deps.clock)
             for staff, name, role in DEMO_USERS
         }
+        teller = actor_of(users["1001"])
     now = rt.deps.clock()
     desk = rt.desk(users["1001"].id)
     for person, bundle, items, minutes_ago, complete in SAMPLES:
@@ -65,14 +68,15 @@ def seed(rt: Runtime) -> None:
         app = Application(
             PEOPLE[person], bundle, items, accepted_at=now - timedelta(minutes=minutes_ago)
         )
-        with rt.uow() as session:
+        with rt.write() as session:
             result = acceptance.accept(
                 session, rt.deps, desk, with_all_materials(rt, app), require_form=False
             )
-        with rt.uow() as session:
+        with rt.write() as session:
             case = find_case(session, result.case_no)
             assert case is not None
             for item in case.items:
                 # instant items of older cases were done on the day; one case is all done
                 if complete or (item.case_kind == "instant" and minutes_ago > 60):
                     complete_item(session, rt.deps, item.id, users["2001"].id, "已办结")
+    return teller

@@ -19,6 +19,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never touch the developer's real config or keyring from a test.
 os.environ.setdefault("COUNTER_CONFIG", os.devnull + ".counter-test.toml")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+# A use case that opens a transaction on the GUI thread fails the test (runtime.py).
+os.environ.setdefault("COUNTER_STRICT_THREADS", "1")
 
 PG_URL = os.environ.get("COUNTER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -91,37 +93,63 @@ def runtime(db_url: str, clock: FakeClock):  # type: ignore[no-untyped-def]
     from counter_app.config import Settings
     from counter_app.runtime import open_runtime
 
-    rt = open_runtime(db_url, Settings(db_url=db_url), clock=clock)
+    rt = open_runtime(db_url, Settings.of(db_url=db_url), clock=clock)
     yield rt
     rt.close()
 
 
+@pytest.fixture(autouse=True)
+def _gui_thread_guard_off():  # type: ignore[no-untyped-def]
+    """A window arms the GUI-thread guard; it never outlives its test."""
+    yield
+    from counter_app.runtime import forbid_database_on
+
+    forbid_database_on(None)
+
+
 @pytest.fixture
 def teller_user_factory():  # type: ignore[no-untyped-def]
-    """Adds the teller 张敏 (1024) to a runtime and returns the detached user."""
+    """Adds a staff member (by default the teller 张敏, 1024, password secret1) to a
+    runtime and returns them as the logged-in actor."""
 
-    def make(rt, clock):  # type: ignore[no-untyped-def]
-        from counter_app.services.users import Role, add_user
+    def make(rt, clock, role="teller", staff_no="1024", name="张敏"):  # type: ignore[no-untyped-def]
+        from counter_app.services.users import Role, actor_of, add_user
 
         with rt.uow() as session:
-            user = add_user(session, "1024", "张敏", "secret1", Role.TELLER, clock=clock)
-            session.expunge(user)
-        return user
+            user = add_user(session, staff_no, name, "secret1", Role(role), clock=clock)
+            return actor_of(user)
 
     return make
 
 
 @pytest.fixture
-def teller_window(qtbot, tmp_path, clock, teller_user_factory):  # type: ignore[no-untyped-def]
+def app_context():  # type: ignore[no-untyped-def]
+    """Builds the GUI's AppContext for a runtime and an actor; closed after the test."""
+    made: list = []
+
+    def make(rt, actor=None, devices=None):  # type: ignore[no-untyped-def]
+        from ui.context import AppContext
+
+        ctx = AppContext(rt, actor, devices)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
+@pytest.fixture
+def teller_window(qtbot, tmp_path, clock, teller_user_factory, app_context):  # type: ignore[no-untyped-def]
     """The teller workstation at window 3 on a fresh SQLite file, shown at 1366×768."""
     from counter_app.config import Settings
     from counter_app.runtime import open_runtime
     from ui.windows.teller import TellerWindow
 
     url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
-    settings = Settings(db_url=url, papers_dir=str(tmp_path / "papers"), window_no="3")
+    settings = Settings.of(db_url=url, papers_dir=str(tmp_path / "papers"), window_no="3")
     rt = open_runtime(url, settings, clock=clock)
-    window = TellerWindow(rt, teller_user_factory(rt, clock))
+    window = TellerWindow(app_context(rt, teller_user_factory(rt, clock)))
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
@@ -132,18 +160,34 @@ def teller_window(qtbot, tmp_path, clock, teller_user_factory):  # type: ignore[
 
 
 @pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """Run `counter-app ARGS…` in this process: (exit code, stdout, stderr)."""
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run `counter-app ARGS…` in this process: (exit code, stdout, stderr). `stdin`
+    is what the command reads from standard input (a password with --password-stdin)."""
+    import io
+    import sys
+
     from counter_app import cli
 
-    def run(*args: str) -> tuple[int, str, str]:
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
         capsys.readouterr()
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
         try:
             code = cli.main(list(args))
         except SystemExit as exc:  # argparse errors
             code = int(exc.code or 0)
         out, err = capsys.readouterr()
         return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def staff_cli(run_cli):  # type: ignore[no-untyped-def]
+    """`counter-app --staff-no N …` for a staff member whose password is secret1 (or
+    the demo's 123456 for the sample staff 1001/2001/9001)."""
+
+    def run(staff_no: str, *args: str, password: str = "secret1") -> tuple[int, str, str]:
+        return run_cli("--staff-no", staff_no, "--password-stdin", *args, stdin=password + "\n")
 
     return run
 

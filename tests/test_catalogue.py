@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 import resources
-from counter_app import cli_catalogue
 from counter_app.catalogue import (
     CatalogueError,
     check_catalogue,
@@ -20,7 +19,8 @@ from counter_app.catalogue import (
     load_catalogue,
     pinyin_initials,
 )
-from counter_app.cli import CliError
+from counter_app.cli import catalogue as cli_catalogue
+from counter_app.cli.runner import CliError, common_options
 from counter_app.domain.catalogue import BOARDS, CaseKind, merge_fields, merge_materials
 
 NATIONAL_BUNDLES = {
@@ -395,7 +395,7 @@ def test_single_file_is_checked_against_the_default_directory(tmp_path):
 def _run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="counter-app")
     sub = parser.add_subparsers(dest="command", required=True)
-    cli_catalogue.register(sub)
+    cli_catalogue.register(sub, common_options())
     args = parser.parse_args(argv)
     return args.handler(args)
 

@@ -18,12 +18,20 @@ ROOT = Path(__file__).resolve().parents[1]
 PERSON = {"id_number": "11010519491231002X", "name": "王䶮", "phone": "13812345678"}
 
 
-def run(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run(db_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run(
         [sys.executable, "-m", "counter_main", "--db", db_url, *args],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, input=stdin,
     )
+
+
+def as_admin(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a command logged in as the administrator 9000 (made on first use)."""
+    made = run(db_url, "user", "add", "9000", "--name", "管理员", "--role", "admin",
+               "--new-password-stdin", stdin="secret1\n")
+    assert made.returncode == 0 or "已存在" in made.stderr, made.stderr
+    return run(db_url, "--staff-no", "9000", "--password-stdin", *args, stdin="secret1\n")
 
 
 def accept(db_url: str, tmp_path: Path, data: dict) -> subprocess.CompletedProcess[str]:
@@ -138,8 +146,8 @@ def test_back_office_completes_the_case_and_prints_the_completion_notice(
         rows = json.loads(listed.stdout)
         assert {r["case_no"] for r in rows} == {case["case_no"]}
         assert all("********" in r["applicant"] for r in rows)  # masked in lists
-    finished = run(db_url, "case", "complete", case["case_no"], "--json",
-                   "--result", "待遇已核定")
+    finished = as_admin(db_url, "case", "complete", case["case_no"], "--json",
+                        "--result", "待遇已核定")
     assert finished.returncode == 0, finished.stderr
     assert json.loads(finished.stdout)["status"] == "complete"
 

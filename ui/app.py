@@ -1,15 +1,22 @@
 """Start a GUI surface: `counter-app teller` (default), `demo`, `backoffice`,
 `supervisor` (值班长 and administrators only), and the unattended `kiosk` and `display`
-(full screen, no login)."""
+(full screen, no login).
+
+This is where the GUI is wired: settings, database, login, devices, the rating
+pad, the outbox deliverer, each registered with the AppContext so it is stopped
+when the application quits.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 UNATTENDED = {"kiosk", "display"}
@@ -47,7 +54,7 @@ def run_gui(command: str, argv: list[str]) -> int:
         return 2
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from counter_app.config import load_settings
+    from counter_app.config import SettingsError, load_settings
     from counter_app.runtime import open_runtime
     from ui.fonts import apply_app_font
     from ui.style import APP_STYLE
@@ -59,131 +66,132 @@ def run_gui(command: str, argv: list[str]) -> int:
     install_qt_chinese(app)
     app.setStyleSheet(APP_STYLE)
 
-    settings = load_settings()
-    if args.window:
-        from dataclasses import replace
-
-        settings = replace(settings, window_no=args.window)
+    try:
+        settings = load_settings()
+        if args.window:
+            settings = settings.with_values(window_no=args.window)
+    except SettingsError as exc:
+        QMessageBox.critical(None, "快办柜台 · 配置有误", str(exc))
+        return 2
     db_url = args.db
+    demo_dir: Path | None = None
     if command == "demo":
-        tmp = Path(tempfile.mkdtemp(prefix="kuaiban-demo-"))
-        from dataclasses import replace
-
-        settings = replace(
-            settings, papers_dir=str(tmp / "papers"), a4_printer=f"folder:{tmp / 'printed'}"
+        demo_dir = Path(tempfile.mkdtemp(prefix="kuaiban-demo-"))
+        settings = settings.with_values(
+            papers_dir=str(demo_dir / "papers"), a4_printer=f"folder:{demo_dir / 'printed'}"
         )
-        db_url = f"sqlite:///{tmp / 'demo.sqlite3'}"
+        db_url = f"sqlite:///{demo_dir / 'demo.sqlite3'}"
     try:
         rt = open_runtime(db_url, settings)
     except Exception as exc:  # shown to the teller, not a traceback
         log.exception("cannot open database")
-        QMessageBox.critical(None, "快办柜台", f"无法打开数据库：\n{exc}")
+        QMessageBox.critical(None, "快办柜台", f"无法打开数据库：\n{_first_line(exc)}")
         return 3
+    try:
+        return _run(app, command, args, rt)
+    finally:
+        rt.close()
+        if demo_dir is not None:
+            shutil.rmtree(demo_dir, ignore_errors=True)
+
+
+def _run(app: Any, command: str, args: argparse.Namespace, rt: Any) -> int:
+    from ui.context import AppContext
 
     if command == "demo":
         from counter_app.demo import seed
 
-        seed(rt)
-        user = _demo_user(rt)
+        actor = seed(rt)
         devices = "simulated" if args.devices == "config" else args.devices
     elif command in UNATTENDED:  # the kiosk and the hall display run without a login
-        user, devices = None, args.devices
+        actor, devices = None, args.devices
     else:
         from ui.windows.login import LoginDialog
 
         dialog = LoginDialog(rt)
-        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.user is None:
-            return 1
-        user = dialog.user
+        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.actor is None:
+            return 0  # the teller closed the dialog: nothing to report
+        actor = dialog.actor
         devices = args.devices
 
-    window = _surface(command, rt, user, devices)
+    ctx = AppContext(rt, actor)
+    if command not in UNATTENDED:
+        _start_deliverer(ctx)
+    window = _surface(command, ctx, devices)
     if window is None:  # e.g. a teller asked for the supervisor view
-        rt.close()
+        ctx.close()
         return 1
-    background = [] if command in UNATTENDED else _start_background(rt)
     if command in UNATTENDED:
         window.showFullScreen()
     else:
-        window.show()
+        window.showMaximized()
     code = app.exec()
-    for stop in background:
-        stop()
-    rt.close()
+    ctx.close()
     return code
 
 
-def _start_background(rt):  # type: ignore[no-untyped-def]
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _start_deliverer(ctx: Any) -> None:
     """The outbox deliverer to the provincial 好差评 system, when hcp_url is set
-    (several PCs may each run one: leases keep them apart). Returns stop callables."""
-    if not rt.settings.hcp_url:
-        return []
-    from counter_app.services.hcp_export import load_profile
-    from counter_app.services.outbox import Deliverer, sender_from_settings
+    (several PCs may each run one: leases keep them apart)."""
+    if not ctx.settings.delivery.url:
+        return
+    from counter_app.usecases.outbox import NotConfigured, deliverer_for
 
     try:
-        sender = sender_from_settings(rt.settings, load_profile(rt.settings.hcp_profile or None))
-    except ValueError:
-        log.exception("好差评 profile unusable; ratings stay in the outbox")
-        return []
-    if sender is None:
-        return []
-    deliverer = Deliverer(rt.sessions, sender).start()
-    return [deliverer.stop]
+        deliverer = deliverer_for(ctx.rt).start()
+    except NotConfigured:
+        log.exception("好差评 delivery not configured; ratings stay in the outbox")
+        return
+    ctx.deliverer = deliverer
+    ctx.on_stop(deliverer.stop)
 
 
-def _demo_user(rt):  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-
-    from counter_app.store.models import User
-
-    with rt.uow() as session:
-        user = session.scalar(select(User).where(User.staff_no == "1001"))
-        session.expunge(user)
-    return user
-
-
-def _surface(command: str, rt, user, devices: str):  # type: ignore[no-untyped-def]
+def _surface(command: str, ctx: Any, devices: str) -> Any:
     if command == "kiosk":
         from ui.windows.kiosk import KioskWindow
 
-        kiosk = KioskWindow(rt)
+        kiosk = KioskWindow(ctx)
         # the kiosk prints its slips itself; the hub only reads cards and codes
-        readers = _make_devices(rt, devices, kinds=("idcard", "sscard", "scanner"))
+        readers = _make_devices(ctx, devices, kinds=("idcard", "sscard", "scanner"))
         if readers is not None:
             kiosk.attach_devices(readers)
         return kiosk
     if command == "display":
         from ui.windows.display import DisplayWindow
 
-        return DisplayWindow(rt)
+        return DisplayWindow(ctx)
     if command == "backoffice":
         from ui.windows.backoffice import BackOfficeWindow
 
-        return BackOfficeWindow(rt, user)
+        return BackOfficeWindow(ctx)
     if command == "supervisor":
-        from ui.windows.supervisor import SUPERVISOR_ROLES, SupervisorWindow
+        from counter_app.domain.roles import Permission
+        from ui.windows.supervisor import SupervisorWindow
 
-        if user.role not in SUPERVISOR_ROLES:  # a role: tellers don't see it
+        if not ctx.actor.can(Permission.VIEW_REPORTS):  # a role: tellers don't see it
             from PySide6.QtWidgets import QMessageBox
 
             QMessageBox.warning(None, "快办柜台", "值班长视图仅对值班长和管理员开放。")
             return None
-        return SupervisorWindow(rt, user)
+        return SupervisorWindow(ctx)
     from ui.windows.teller import TellerWindow
 
-    window = TellerWindow(rt, user, _make_devices(rt, devices))
-    _attach_ratings(window, rt, user, devices)
+    ctx.devices = _make_devices(ctx, devices)
+    window = TellerWindow(ctx)
+    _attach_ratings(window, ctx, devices)
     return window
 
 
-def _make_devices(rt, mode: str, kinds: tuple[str, ...] | None = None):  # type: ignore[no-untyped-def]
+def _make_devices(ctx: Any, mode: str, kinds: tuple[str, ...] | None = None) -> Any:
     """The counter's devices: from the settings, simulated on pseudo-terminals (demo,
     trying a set-up), or none. Drivers start at once and reconnect by themselves."""
     if mode == "none":
         return None
-    from PySide6.QtWidgets import QApplication
-
     from counter_app.config import data_dir
     from devices.hub import DeviceHub, ports_from_settings
     from ui.bridge.devices import DeviceController
@@ -199,13 +207,13 @@ def _make_devices(rt, mode: str, kinds: tuple[str, ...] | None = None):  # type:
         except OSError as exc:  # no pseudo-terminals (Windows): run without devices
             log.warning("simulated devices unavailable: %s", exc)
             return None
+        ctx.on_stop(simulators.stop)
         ports = simulators.ports
         resolver = simulators.resolver
     else:
-        ports = {k: v for k, v in ports_from_settings(rt.settings).items() if v}
+        ports = {k: v for k, v in ports_from_settings(ctx.settings.devices).items() if v}
         if ports.get("pad") == "soft":  # the software pad is a window, not a port
             del ports["pad"]
-        resolver = None  # the official resolver service is configured per province
     if kinds is not None:
         ports = {k: v for k, v in ports.items() if k in kinds}
     if not ports:
@@ -218,26 +226,24 @@ def _make_devices(rt, mode: str, kinds: tuple[str, ...] | None = None):  # type:
     controller = DeviceController(hub, resolver)
     controller.simulators = simulators
     controller.start()
-
-    def stop() -> None:
-        controller.stop()
-        if simulators is not None:
-            simulators.stop()
-
-    QApplication.instance().aboutToQuit.connect(stop)
+    ctx.on_stop(controller.stop)
     return controller
 
 
-def _attach_ratings(window, rt, user, devices: str) -> None:  # type: ignore[no-untyped-def]
+def _attach_ratings(window: Any, ctx: Any, devices: str) -> None:
     """The evaluation pad for this window (hardware, or the software pad on a second
     screen) and the service that stores what comes back."""
-    from counter_app.services.rating_pad import PadRatingService
+    from counter_app.infra.pad_session import PadRatingService
     from ui.bridge.rating_hook import make_pad
 
-    pad, screen = make_pad(rt, devices, getattr(window, "hub", None))
+    pad, screen = make_pad(ctx, devices)
     if pad is None:
         return
-    service = PadRatingService(rt, pad, teller_id=user.id).start()
+    service = PadRatingService(ctx.rt, pad, actor=ctx.actor).start()
+    ctx.on_stop(service.stop)
+    deliverer = getattr(ctx, "deliverer", None)
+    if deliverer is not None:  # a rating stored: send it to the province now
+        service.add_listener(lambda _event: deliverer.wake())
     window.rating.attach(service)
     if screen is not None:
         from PySide6.QtGui import QGuiApplication

@@ -22,30 +22,18 @@ from counter_app.domain.catalogue import (
     merge_fields,
     merge_materials,
 )
+from counter_app.domain.transitions import LabelledEnum
 
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 _PERMIT_I = re.compile(r"^[A-Z]{3}\d{12}$")
 
 
-class MaterialStatus(StrEnum):
-    RECEIVED = "received"  # 已收取
-    SHARED = "shared"  # 共享获取
-    TOLERATED = "tolerated"  # 容缺
-    NOT_NEEDED = "not_needed"  # 无需提供
-    MISSING = "missing"  # 未提供 (一次性告知)
-
-    @property
-    def label(self) -> str:
-        return MATERIAL_STATUS_LABELS[self]
-
-
-MATERIAL_STATUS_LABELS = {
-    MaterialStatus.RECEIVED: "已收取",
-    MaterialStatus.SHARED: "共享获取",
-    MaterialStatus.TOLERATED: "容缺",
-    MaterialStatus.NOT_NEEDED: "无需提供",
-    MaterialStatus.MISSING: "未提供",
-}
+class MaterialStatus(LabelledEnum):
+    RECEIVED = "received", "已收取"
+    SHARED = "shared", "共享获取"
+    TOLERATED = "tolerated", "容缺"
+    NOT_NEEDED = "not_needed", "无需提供"
+    MISSING = "missing", "未提供"  # 一次性告知
 
 
 class IdType(StrEnum):

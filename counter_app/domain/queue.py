@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from counter_app.domain.transitions import LabelledEnum, Transitions
+
 DEFAULT_CATEGORIES: dict[str, str] = {
     "A": "就业创业",
     "B": "社会保险",
@@ -31,23 +33,55 @@ class QueueError(Exception):
     """A queue action that cannot be done; the message is Chinese, for the teller."""
 
 
-class TicketStatus:
-    WAITING = "waiting"  # 等候
-    SERVING = "serving"  # 办理中 (called to a window)
-    PARKED = "parked"  # 挂起
-    NO_SHOW = "no_show"  # 过号
-    DONE = "done"  # 已完成
-    CANCELLED = "cancelled"  # 已取消
+class TicketStatus(LabelledEnum):
+    WAITING = "waiting", "等候"
+    SERVING = "serving", "办理中"  # called to a window
+    PARKED = "parked", "挂起"
+    NO_SHOW = "no_show", "过号"
+    DONE = "done", "已完成"
+    CANCELLED = "cancelled", "已取消"
 
 
-STATUS_LABELS = {
-    TicketStatus.WAITING: "等候",
-    TicketStatus.SERVING: "办理中",
-    TicketStatus.PARKED: "挂起",
-    TicketStatus.NO_SHOW: "过号",
-    TicketStatus.DONE: "已完成",
-    TicketStatus.CANCELLED: "已取消",
-}
+class TicketAction(LabelledEnum):
+    CALL = "call", "叫号"
+    RECALL = "recall", "重呼"
+    NO_SHOW = "no_show", "过号"
+    REACTIVATE = "reactivate", "过号激活"
+    TRANSFER = "transfer", "转移"
+    PARK = "park", "挂起"
+    UNPARK = "unpark", "取回"
+    DONE = "done", "办结"
+    CANCEL = "cancel", "取消"
+
+
+_T = TicketStatus
+#: A done ticket with a return goes back to waiting at its first window.
+TICKET_TRANSITIONS: Transitions[TicketStatus, TicketAction] = Transitions.of(
+    "号票",
+    [
+        (_T.WAITING, TicketAction.CALL, _T.SERVING),
+        (_T.SERVING, TicketAction.RECALL, _T.SERVING),
+        (_T.SERVING, TicketAction.NO_SHOW, _T.NO_SHOW),
+        (_T.NO_SHOW, TicketAction.REACTIVATE, _T.WAITING),
+        (_T.SERVING, TicketAction.TRANSFER, _T.WAITING),
+        (_T.SERVING, TicketAction.PARK, _T.PARKED),
+        (_T.PARKED, TicketAction.UNPARK, _T.SERVING),
+        (_T.SERVING, TicketAction.DONE, (_T.DONE, _T.WAITING)),
+        (_T.WAITING, TicketAction.CANCEL, _T.CANCELLED),
+    ],
+)
+
+
+class TransactionOutcome(LabelledEnum):
+    """How one stretch of service at a window ended ("" while it runs)."""
+
+    OPEN = "", "办理中"
+    DONE = "done", "办结"
+    TRANSFER = "transfer", "转移"
+    NO_SHOW = "no_show", "过号"
+    PARK = "park", "挂起"
+
+
 
 
 @dataclass(frozen=True)

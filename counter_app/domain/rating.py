@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from counter_app.domain.transitions import LabelledEnum, Transitions
 from counter_app.domain.workcal import WorkCalendar
 
 #: Working days an applicant has to add a rating after the visit (Shandong).
@@ -160,16 +161,46 @@ def reason_labels(reasons: Iterable[str]) -> list[str]:
 # ---- not rated ---------------------------------------------------------------------
 
 
-class NotRatedCause(StrEnum):
-    TIMEOUT = "timeout"
-    CANCELLED = "cancelled"
-    PAD_OFFLINE = "pad_offline"
+class NotRatedCause(LabelledEnum):
+    TIMEOUT = "timeout", "超时未评价"
+    CANCELLED = "cancelled", "已取消"
+    PAD_OFFLINE = "pad_offline", "评价器离线"
 
-    @property
-    def label(self) -> str:
-        return {"timeout": "超时未评价", "cancelled": "已取消", "pad_offline": "评价器离线"}[
-            self.value
-        ]
+
+# ---- a rating session ------------------------------------------------------------
+
+
+class SessionState(LabelledEnum):
+    OPEN = "open", "等待评价"
+    RATED = "rated", "已评价"
+    NOT_RATED = "not_rated", "未评价"
+
+
+class SessionAction(LabelledEnum):
+    RATE = "rate", "记录评价"
+    NOT_RATED = "not_rated", "记为未评价"
+
+
+SESSION_TRANSITIONS: Transitions[SessionState, SessionAction] = Transitions.of(
+    "评价会话",
+    [
+        (SessionState.OPEN, SessionAction.RATE, SessionState.RATED),
+        (SessionState.OPEN, SessionAction.NOT_RATED, SessionState.NOT_RATED),
+    ],
+)
+
+
+class RatingOutcome(LabelledEnum):
+    RATED = "rated", "已评价"
+    NOT_RATED = "not_rated", "未评价"
+
+
+class RatingChannel(LabelledEnum):
+    """Where a rating was given (pf: the pad at the window is 5)."""
+
+    WINDOW_PAD = "window_pad", "窗口评价器"
+    SOFT_PAD = "soft_pad", "窗口评价屏"
+    ONLINE = "online", "网上补充评价"
 
 
 # ---- a rating to store -----------------------------------------------------------------

@@ -22,31 +22,14 @@ from counter_app.domain.application import (
     material_decisions,
     plan_case,
 )
+from counter_app.domain.case import INSTANT_MINUTES, CaseChannel, CaseStatus, SubItemStatus
 from counter_app.domain.catalogue import CaseKind, Item
 from counter_app.domain.clock import business_date
 from counter_app.domain.workcal import DueDate
 from counter_app.services.context import Deps, Desk
 from counter_app.services.numbering import next_case_no
+from counter_app.services.papers import available_papers
 from counter_app.store.models import Applicant, Case, CaseEvent, CaseItem, CaseMaterial
-
-INSTANT_MINUTES = 30
-
-
-class CaseStatus:
-    ACCEPTED = "accepted"  # 已受理, sub-items with the back office
-    COMPLETE = "complete"  # 已办结
-    RETURNED = "returned"  # 有子事项被退回
-    SUPPLEMENT = "supplement"  # 一次性告知, waiting for materials
-    REJECTED = "rejected"  # 不予受理
-
-
-STATUS_LABELS = {
-    CaseStatus.ACCEPTED: "已受理",
-    CaseStatus.COMPLETE: "已办结",
-    CaseStatus.RETURNED: "已退回",
-    CaseStatus.SUPPLEMENT: "待补正",
-    CaseStatus.REJECTED: "不予受理",
-}
 
 
 @dataclass(frozen=True)
@@ -133,7 +116,7 @@ def accept(
                 instant_due_at=accepted_at + timedelta(minutes=INSTANT_MINUTES)
                 if instant
                 else None,
-                status="pending",
+                status=SubItemStatus.PENDING,
             )
         )
     case.due_date = max(d.due for d in dues.values())
@@ -183,8 +166,6 @@ def reject(session: Session, deps: Deps, desk: Desk, app: Application, reason: s
 
 
 def result_of(case: Case) -> AcceptResult:
-    from counter_app.services.papers import available_papers
-
     return AcceptResult(
         case_no=case.case_no,
         status=case.status,
@@ -261,9 +242,11 @@ def _acceptance_errors(
             )
         elif promised < start:
             errors.append(FieldError(f"materials.{merged.code}", "承诺补交日期不能早于受理日期"))
-    if tolerated and app.channel == "window" and not app.tolerance_promise_signed:
+    # Every channel: at the window the teller confirms the signed paper, online the
+    # applicant's e-signature stands for it.
+    if tolerated and not app.tolerance_promise_signed:
         errors.append(FieldError("tolerance_promise", "容缺受理须由申请人签署《容缺受理承诺书》"))
-    if plan.pays_money and app.channel == "window" and not app.credit_promise_signed:
+    if plan.pays_money and not app.credit_promise_signed:
         errors.append(
             FieldError("credit_promise", "涉及资金支付的事项须由申请人签署《信用承诺书》")
         )
@@ -277,13 +260,6 @@ def _warnings(
     if not require_form and plan.missing_fields:
         labels = "、".join(f.field.label for f in plan.missing_fields)
         warnings.append(f"表单未填写：{labels}，请后台核实补录")
-    if plan.pays_money and not app.credit_promise_signed:
-        warnings.append("涉及资金支付，《信用承诺书》待申请人签署")
-    if (
-        any(d.status is MaterialStatus.TOLERATED for d in app.materials.values())
-        and not app.tolerance_promise_signed
-    ):
-        warnings.append("容缺受理，《容缺受理承诺书》待申请人签署")
     return warnings
 
 
@@ -294,7 +270,7 @@ def _new_case(
     app: Application,
     plan: CasePlan,
     accepted_at: datetime,
-    status: str,
+    status: CaseStatus,
 ) -> Case:
     applicant = upsert_applicant(session, deps, app)
     return Case(
@@ -306,7 +282,7 @@ def _new_case(
         applicant=applicant,
         bundle_code=app.bundle_code,
         title=plan.title,
-        channel=app.channel,
+        channel=CaseChannel(app.channel),
         status=status,
         accepted_at=accepted_at,
         situations=dict(app.situations),

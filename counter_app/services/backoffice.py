@@ -3,49 +3,26 @@ sub-item is done the case is complete and the completion notice can be printed."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from counter_app.domain.case import (
+    CASE_TRANSITIONS,
+    SUB_ITEM_TRANSITIONS,
+    CaseAction,
+    CaseStatus,
+    SubItemAction,
+    SubItemStatus,
+    status_from_items,
+)
 from counter_app.domain.clock import business_date
+from counter_app.domain.sla import Sla, SlaView, instant_sla, working_day_sla
+from counter_app.domain.transitions import TransitionError
 from counter_app.domain.workcal import WorkCalendar
-from counter_app.services.acceptance import CaseStatus
 from counter_app.services.context import Deps
 from counter_app.store.models import Case, CaseEvent, CaseItem
-
-DUE_SOON_WORKING_DAYS = 1
-INSTANT_DUE_SOON_MINUTES = 10
-
-
-class SubItemStatus:
-    PENDING = "pending"
-    DONE = "done"
-    RETURNED = "returned"
-
-
-SUB_STATUS_LABELS = {"pending": "办理中", "done": "已办结", "returned": "已退回"}
-
-
-class Sla(StrEnum):
-    OK = "ok"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    DONE = "done"
-
-    @property
-    def label(self) -> str:
-        return {"ok": "正常", "due_soon": "即将到期", "overdue": "已逾期", "done": "已办结"}[
-            self.value
-        ]
-
-
-@dataclass(frozen=True)
-class SlaView:
-    state: Sla
-    text: str  # "剩2个工作日" / "剩12分钟" / "逾期1个工作日"
 
 
 class BackOfficeError(ValueError):
@@ -55,29 +32,12 @@ class BackOfficeError(ValueError):
 def sla_of(item: CaseItem, now: datetime, calendar: WorkCalendar) -> SlaView:
     """Where a sub-item stands against its committed limit."""
     if item.status != SubItemStatus.PENDING:
-        return SlaView(Sla.DONE, SUB_STATUS_LABELS.get(item.status, item.status))
+        return SlaView(Sla.DONE, SubItemStatus(item.status).label)
     if item.instant_due_at is not None:
-        minutes = int((item.instant_due_at - now).total_seconds() // 60)
-        if minutes < 0:
-            return SlaView(Sla.OVERDUE, f"即办超时{_duration(-minutes)}")
-        state = Sla.DUE_SOON if minutes <= INSTANT_DUE_SOON_MINUTES else Sla.OK
-        return SlaView(state, f"即办剩{minutes}分钟")
+        return instant_sla(item.instant_due_at, now)
     if item.due_date is None:
         return SlaView(Sla.OK, "")
-    left = calendar.working_days_left(business_date(now), item.due_date)
-    if left < 0 or (left == 0 and business_date(now) > item.due_date):
-        return SlaView(Sla.OVERDUE, f"逾期{-left}个工作日")
-    if left <= DUE_SOON_WORKING_DAYS:
-        return SlaView(Sla.DUE_SOON, "今日到期" if left == 0 else f"剩{left}个工作日")
-    return SlaView(Sla.OK, f"剩{left}个工作日")
-
-
-def _duration(minutes: int) -> str:
-    if minutes < 120:
-        return f"{minutes}分钟"
-    if minutes < 48 * 60:
-        return f"{minutes // 60}小时"
-    return f"{minutes // (24 * 60)}天"
+    return working_day_sla(item.due_date, business_date(now), calendar)
 
 
 def worklist(
@@ -113,10 +73,8 @@ def complete_item(
     session: Session, deps: Deps, item_id: int, actor_id: int | None, result: str = ""
 ) -> Case:
     item = _load_item(session, item_id)
-    if item.status == SubItemStatus.DONE:
-        raise BackOfficeError(f"“{item.item_name}”已办结")
+    _move(item, SubItemAction.COMPLETE)
     now = deps.clock()
-    item.status = SubItemStatus.DONE
     item.handled_by = actor_id
     item.handled_at = now
     item.note = result.strip() or "已办结"
@@ -135,10 +93,8 @@ def return_item(
     if not reason.strip():
         raise BackOfficeError("退回必须写明原因")
     item = _load_item(session, item_id)
-    if item.status != SubItemStatus.PENDING:
-        raise BackOfficeError(f"“{item.item_name}”当前状态不能退回")
+    _move(item, SubItemAction.RETURN)
     now = deps.clock()
-    item.status = SubItemStatus.RETURNED
     item.handled_by = actor_id
     item.handled_at = now
     item.note = reason.strip()
@@ -159,9 +115,7 @@ def return_item(
 def reopen_item(session: Session, deps: Deps, item_id: int, actor_id: int | None) -> Case:
     """After the front desk fixed what was returned, the sub-item goes back to work."""
     item = _load_item(session, item_id)
-    if item.status != SubItemStatus.RETURNED:
-        raise BackOfficeError(f"“{item.item_name}”未被退回")
-    item.status = SubItemStatus.PENDING
+    _move(item, SubItemAction.REOPEN)
     item.case.events.append(
         CaseEvent(
             at=deps.clock(),
@@ -175,16 +129,36 @@ def reopen_item(session: Session, deps: Deps, item_id: int, actor_id: int | None
     return item.case
 
 
+def _move(item: CaseItem, action: SubItemAction) -> None:
+    """The sub-item's next state by the transition table; refused with a message
+    naming the item when the action does not fit (already done, not returned …)."""
+    try:
+        item.status = SUB_ITEM_TRANSITIONS.next(SubItemStatus(item.status), action)
+    except TransitionError as exc:
+        raise BackOfficeError(f"“{item.item_name}”：{exc}") from None
+
+
+_CASE_ACTION = {
+    CaseStatus.COMPLETE: CaseAction.ITEMS_DONE,
+    CaseStatus.RETURNED: CaseAction.ITEM_RETURNED,
+    CaseStatus.ACCEPTED: CaseAction.ITEM_DONE,
+}
+
+
 def _refresh_case_status(case: Case, now: datetime) -> None:
-    states = {i.status for i in case.items}
-    if states == {SubItemStatus.DONE}:
-        case.status = CaseStatus.COMPLETE
+    """The case's status as its sub-items now make it, through the case table."""
+    target = status_from_items(i.status for i in case.items)
+    current = CaseStatus(case.status)
+    action = _CASE_ACTION[target]
+    if current is CaseStatus.RETURNED and target is CaseStatus.ACCEPTED:
+        action = CaseAction.ITEM_REOPENED
+    try:
+        case.status = CASE_TRANSITIONS.next(current, action, target)
+    except TransitionError as exc:
+        raise BackOfficeError(str(exc)) from None
+    if case.status is CaseStatus.COMPLETE:
         case.completed_at = now
         case.events.append(CaseEvent(at=now, actor_id=None, kind="complete", detail={}))
-    elif SubItemStatus.RETURNED in states:
-        case.status = CaseStatus.RETURNED
-    else:
-        case.status = CaseStatus.ACCEPTED
 
 
 def find_case(session: Session, case_no: str) -> Case | None:

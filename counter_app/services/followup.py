@@ -17,21 +17,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from counter_app.config import Settings
 from counter_app.domain.clock import business_date, fmt_local
+from counter_app.domain.followup import (
+    CHANNEL_LABELS,
+    FOLLOWUP_TRANSITIONS,
+    Deadlines,
+    Finding,
+    FollowUpStatus,
+    Policy,
+    RectifyMode,
+    StepKind,
+    followup_sla,
+    next_steps,
+)
 from counter_app.domain.masking import mask_id, mask_name, mask_phone
 from counter_app.domain.rating import Reason, Satisfaction
+from counter_app.domain.roles import Actor
+from counter_app.domain.sla import Sla
+from counter_app.domain.transitions import TransitionError
 from counter_app.domain.workcal import WorkCalendar
-from counter_app.services import hall_events
+from counter_app.services import hall_events, users
 from counter_app.services.context import Deps
-from counter_app.store.models import Applicant, Case, User
-from counter_app.store.queue_models import Ticket
-from counter_app.store.rating_models import FollowUp, FollowUpStep, Rating, RatingSession
+from counter_app.store.models import (
+    Applicant,
+    Case,
+    FollowUp,
+    FollowUpStep,
+    Rating,
+    RatingSession,
+    Ticket,
+    User,
+)
 from printing.pdf.followup_report import ReportSheet, SheetStep
 
 
@@ -39,108 +61,25 @@ class FollowUpError(ValueError):
     """A step that does not fit the follow-up's state; the message is Chinese."""
 
 
-class Status:
-    OPEN = "open"  # 待回访
-    CALLED_BACK = "called_back"  # 已回访, 待核实
-    VERIFIED = "verified"  # 已核实, 待整改
-    APPEALING = "appealing"  # 申诉复核中
-    RECTIFYING = "rectifying"  # 整改中 (台账)
-    RECTIFIED = "rectified"  # 已整改, 待反馈
-    NOT_ADOPTED = "not_adopted"  # 申诉成立, 差评不予采纳, 待反馈
-    CLOSED = "closed"  # 已反馈申请人
+Status = FollowUpStatus  # the follow-up's states (domain.followup)
 
 
-STATUS_LABELS = {
-    Status.OPEN: "待回访",
-    Status.CALLED_BACK: "待核实",
-    Status.VERIFIED: "待整改",
-    Status.APPEALING: "申诉复核中",
-    Status.RECTIFYING: "整改中",
-    Status.RECTIFIED: "待反馈",
-    Status.NOT_ADOPTED: "不予采纳·待反馈",
-    Status.CLOSED: "已办结",
-}
+def policy_from(settings: Settings) -> Policy:
+    f = settings.followup
+    return Policy(f.rectify_days, f.report_days, f.due_soon_days)
 
 
-class StepKind(StrEnum):
-    OPENED = "opened"
-    CALLBACK = "callback"
-    VERIFY = "verify"
-    APPEAL = "appeal"
-    APPEAL_REVIEW = "appeal_review"
-    RECTIFY = "rectify"
-    RECTIFY_DONE = "rectify_done"
-    FEEDBACK = "feedback"
-    REPORT = "report"
-
-    @property
-    def label(self) -> str:
-        return {
-            "opened": "生成工单",
-            "callback": "回访",
-            "verify": "核实",
-            "appeal": "申诉",
-            "appeal_review": "申诉复核",
-            "rectify": "整改",
-            "rectify_done": "整改完成",
-            "feedback": "反馈申请人",
-            "report": "报送报告单",
-        }[self.value]
-
-
-class Finding(StrEnum):
-    VALID = "valid"  # 情况属实
-    NO_BASIS = "no_basis"  # 诉求无法律依据: explain
-    WRONG = "wrong"  # 误评
-    MALICIOUS = "malicious"  # 恶意差评
-
-    @property
-    def label(self) -> str:
-        return {"valid": "情况属实", "no_basis": "诉求无政策依据", "wrong": "误评",
-                "malicious": "恶意差评"}[self.value]
-
-
-class RectifyMode(StrEnum):
-    NOW = "now"  # 立行立改
-    LEDGER = "ledger"  # 列入台账, 限期整改
-    EXPLAIN = "explain"  # 做好解释说明
-
-    @property
-    def label(self) -> str:
-        return {"now": "立行立改", "ledger": "列入台账限期整改", "explain": "解释说明"}[self.value]
-
-
-@dataclass(frozen=True)
-class Policy:
-    rectify_days: int = 5
-    report_days: int = 5
-    due_soon_days: int = 1
-
-
-def policy_from(settings: Any) -> Policy:
-    return Policy(
-        int(getattr(settings, "followup_rectify_days", 5)),
-        int(getattr(settings, "followup_report_days", 5)),
-        int(getattr(settings, "followup_due_soon_days", 1)),
-    )
-
-
-@dataclass(frozen=True)
-class Actor:
-    user_id: int | None
-    name: str
-
-
-def actor_of(session: Session, user_id: int | None, fallback: str = "") -> Actor:
+def actor_of(session: Session, user_id: int | None, fallback: str = "系统") -> Actor:
+    """The staff member with this id as an actor (a system actor when none)."""
     user = session.get(User, user_id) if user_id else None
-    return Actor(user_id, user.name if user else fallback)
+    return users.actor_of(user) if user is not None else Actor.system(fallback)
 
 
 # ---- opening ------------------------------------------------------------------------------
 
 
 def open_for_rating(
-    session: Session, deps: Deps, settings: Any, rs: RatingSession, rating: Rating
+    session: Session, deps: Deps, settings: Settings, rs: RatingSession, rating: Rating
 ) -> FollowUp:
     """Open the follow-up of a bad rating (inside the rating's transaction)."""
     now = rating.recorded_at
@@ -197,21 +136,23 @@ def _step(fu: FollowUp, kind: StepKind, actor: Actor, now: datetime, what: str,
     )
 
 
-def _expect(fu: FollowUp, *states: str, doing: str) -> None:
-    if fu.status not in states:
-        raise FollowUpError(f"工单当前为“{STATUS_LABELS[fu.status]}”，不能{doing}")
+def _next(fu: FollowUp, step: StepKind, to: FollowUpStatus | None = None, hint: str = "") -> None:
+    """Move the follow-up by the one transition table (domain.followup)."""
+    try:
+        fu.status = FOLLOWUP_TRANSITIONS.next(FollowUpStatus(fu.status), step, to)
+    except TransitionError as exc:
+        raise FollowUpError(f"{exc}{hint}") from None
 
 
 def callback(session: Session, deps: Deps, followup_id: int, actor: Actor, what: str, *,
              reached: bool = True, method: str = "phone") -> FollowUp:
     """回访: call the applicant. An unreached attempt is recorded and leaves it open."""
     fu = _load(session, followup_id)
-    _expect(fu, Status.OPEN, Status.CALLED_BACK, doing="回访")
     now = deps.clock()
+    _next(fu, StepKind.CALLBACK, Status.CALLED_BACK if reached else Status(fu.status))
     _step(fu, StepKind.CALLBACK, actor, now, what, reached=reached, method=method)
     if reached:
         fu.callback_at = fu.callback_at or now
-        fu.status = Status.CALLED_BACK
     return _done(session, fu)
 
 
@@ -219,47 +160,43 @@ def verify(session: Session, deps: Deps, followup_id: int, actor: Actor, finding
            what: str) -> FollowUp:
     """核实: what really happened."""
     fu = _load(session, followup_id)
-    _expect(fu, Status.CALLED_BACK, doing="核实（请先回访）")
     f = Finding(finding)
+    _next(fu, StepKind.VERIFY, hint="（请先回访）" if fu.status == Status.OPEN else "")
     _step(fu, StepKind.VERIFY, actor, deps.clock(), what, finding=f.value)
     fu.finding = f.value
-    fu.status = Status.VERIFIED
     return _done(session, fu)
 
 
 def appeal(session: Session, deps: Deps, followup_id: int, actor: Actor, what: str) -> FollowUp:
     """申诉: a wrong or malicious rating goes to review."""
     fu = _load(session, followup_id)
-    _expect(fu, Status.VERIFIED, doing="申诉")
-    if fu.finding not in (Finding.WRONG, Finding.MALICIOUS):
+    if fu.status == Status.VERIFIED and not (fu.finding and Finding(fu.finding).appealable):
         raise FollowUpError("只有核实为误评或恶意差评的才能申诉")
+    _next(fu, StepKind.APPEAL)
     _step(fu, StepKind.APPEAL, actor, deps.clock(), what)
-    fu.status = Status.APPEALING
     return _done(session, fu)
 
 
-def review_appeal(session: Session, deps: Deps, settings: Any, followup_id: int, actor: Actor,
+def review_appeal(session: Session, deps: Deps, settings: Settings, followup_id: int, actor: Actor,
                   upheld: bool, what: str) -> FollowUp:
     """申诉复核: upheld → the rating is not adopted; rejected → back to rectification."""
     fu = _load(session, followup_id)
-    _expect(fu, Status.APPEALING, doing="复核")
     now = deps.clock()
-    _step(fu, StepKind.APPEAL_REVIEW, actor, now, what, upheld=upheld)
+    _next(fu, StepKind.REVIEW, Status.NOT_ADOPTED if upheld else Status.VERIFIED)
+    _step(fu, StepKind.REVIEW, actor, now, what, upheld=upheld)
     if upheld:
-        fu.status = Status.NOT_ADOPTED
         fu.report_due = _report_due(deps.calendar, now, policy_from(settings))
     else:
         fu.finding = Finding.VALID.value
-        fu.status = Status.VERIFIED
     return _done(session, fu)
 
 
-def rectify(session: Session, deps: Deps, settings: Any, followup_id: int, actor: Actor,
+def rectify(session: Session, deps: Deps, settings: Settings, followup_id: int, actor: Actor,
             mode: RectifyMode | str, what: str, *, deadline: date | None = None) -> FollowUp:
     """整改: fix now, explain, or enter in the ledger with a deadline."""
     fu = _load(session, followup_id)
-    _expect(fu, Status.VERIFIED, doing="整改")
     m = RectifyMode(mode)
+    _next(fu, StepKind.RECTIFY, Status.RECTIFYING if m is RectifyMode.LEDGER else Status.RECTIFIED)
     now = deps.clock()
     if m is RectifyMode.LEDGER:
         due = deadline or fu.rectify_due
@@ -269,7 +206,6 @@ def rectify(session: Session, deps: Deps, settings: Any, followup_id: int, actor
               deadline=due.isoformat() if due else None)
         fu.rectify_due = due
         fu.rectify_mode = m.value
-        fu.status = Status.RECTIFYING
     else:
         _step(fu, StepKind.RECTIFY, actor, now, what, mode=m.value)
         fu.rectify_mode = m.value
@@ -277,20 +213,19 @@ def rectify(session: Session, deps: Deps, settings: Any, followup_id: int, actor
     return _done(session, fu)
 
 
-def rectify_done(session: Session, deps: Deps, settings: Any, followup_id: int, actor: Actor,
+def rectify_done(session: Session, deps: Deps, settings: Settings, followup_id: int, actor: Actor,
                  what: str) -> FollowUp:
     """A ledger entry is fixed."""
     fu = _load(session, followup_id)
-    _expect(fu, Status.RECTIFYING, doing="完成整改")
+    _next(fu, StepKind.RECTIFY_DONE)
     now = deps.clock()
     _step(fu, StepKind.RECTIFY_DONE, actor, now, what)
     _rectified(fu, deps, settings, now)
     return _done(session, fu)
 
 
-def _rectified(fu: FollowUp, deps: Deps, settings: Any, now: datetime) -> None:
+def _rectified(fu: FollowUp, deps: Deps, settings: Settings, now: datetime) -> None:
     fu.rectified_at = now
-    fu.status = Status.RECTIFIED
     fu.report_due = _report_due(deps.calendar, now, policy_from(settings))
 
 
@@ -301,10 +236,9 @@ def _report_due(calendar: WorkCalendar, now: datetime, policy: Policy) -> date:
 def feedback(session: Session, deps: Deps, followup_id: int, actor: Actor, what: str) -> FollowUp:
     """反馈: tell the applicant what was found and done."""
     fu = _load(session, followup_id)
-    _expect(fu, Status.RECTIFIED, Status.NOT_ADOPTED, doing="反馈")
+    _next(fu, StepKind.FEEDBACK)
     now = deps.clock()
     _step(fu, StepKind.FEEDBACK, actor, now, what)
-    fu.status = Status.CLOSED
     fu.closed_at = now
     return _done(session, fu)
 
@@ -312,7 +246,7 @@ def feedback(session: Session, deps: Deps, followup_id: int, actor: Actor, what:
 def mark_reported(session: Session, deps: Deps, followup_id: int, actor: Actor,
                   what: str = "报送《政务服务差评事项核查整改情况报告单》") -> FollowUp:
     fu = _load(session, followup_id)
-    if fu.rectified_at is None and fu.status not in (Status.NOT_ADOPTED, Status.CLOSED):
+    if not FOLLOWUP_TRANSITIONS.can(FollowUpStatus(fu.status), StepKind.REPORT):
         raise FollowUpError("整改完成或复核不予采纳后才能报送报告单")
     now = deps.clock()
     _step(fu, StepKind.REPORT, actor, now, what)
@@ -329,33 +263,14 @@ def _done(session: Session, fu: FollowUp) -> FollowUp:
 # ---- deadlines ------------------------------------------------------------------------------
 
 
-CHANNEL_LABELS = {"window_pad": "窗口评价器", "soft_pad": "窗口评价屏", "online": "网上补充评价"}
-
-
-class Sla(StrEnum):
-    OK = "ok"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    DONE = "done"
-
-
 def sla_of(fu: FollowUp, today: date, calendar: WorkCalendar, policy: Policy) -> tuple[Sla, str]:
     """Against the deadline that matters now: rectification, then the report."""
-    settled = fu.rectified_at is not None or fu.status in (Status.NOT_ADOPTED,)
-    if not settled and fu.status != Status.CLOSED:
-        due, what = fu.rectify_due, "整改"
-    elif fu.reported_at is None and fu.report_due is not None:
-        due, what = fu.report_due, "报告单"
-    else:
-        return Sla.DONE, "已办结" if fu.status == Status.CLOSED else "已报送"
-    if due is None:
-        return Sla.OK, ""
-    left = calendar.working_days_left(today, due)
-    if today > due:
-        return Sla.OVERDUE, f"{what}逾期{max(1, -left)}个工作日"
-    if left <= policy.due_soon_days:
-        return Sla.DUE_SOON, f"{what}今日到期" if left == 0 else f"{what}剩{left}个工作日"
-    return Sla.OK, f"{what}剩{left}个工作日"
+    view = followup_sla(
+        Deadlines(FollowUpStatus(fu.status), fu.rectify_due, fu.rectified_at is not None,
+                  fu.report_due, fu.reported_at is not None),
+        today, calendar, policy,
+    )
+    return view.state, view.text
 
 
 # ---- read models ----------------------------------------------------------------------------
@@ -401,19 +316,10 @@ class FollowUpRow:
 
     @property
     def next_actions(self) -> tuple[str, ...]:
-        return NEXT_ACTIONS.get(self.status, ())
+        """The steps a person may take now (from the one transition table)."""
+        return tuple(s.value for s in next_steps(self.status))
 
 
-NEXT_ACTIONS: dict[str, tuple[str, ...]] = {
-    Status.OPEN: ("callback",),
-    Status.CALLED_BACK: ("callback", "verify"),
-    Status.VERIFIED: ("rectify", "appeal"),
-    Status.APPEALING: ("review",),
-    Status.RECTIFYING: ("rectify_done",),
-    Status.RECTIFIED: ("feedback", "report"),
-    Status.NOT_ADOPTED: ("feedback", "report"),
-    Status.CLOSED: ("report",),
-}
 
 
 def _row(fu: FollowUp, rating: Rating, rs: RatingSession, case: Case | None,
@@ -435,7 +341,7 @@ def _row(fu: FollowUp, rating: Rating, rs: RatingSession, case: Case | None,
         applicant=mask_name(person.name) if person else "匿名",
         real_name=fu.real_name,
         status=fu.status,
-        status_label=STATUS_LABELS[fu.status],
+        status_label=FollowUpStatus(fu.status).label,
         finding=fu.finding,
         rectify_mode=fu.rectify_mode,
         rectify_due=fu.rectify_due,
@@ -453,7 +359,7 @@ def _row(fu: FollowUp, rating: Rating, rs: RatingSession, case: Case | None,
     )
 
 
-def ledger(session: Session, deps: Deps, settings: Any, hall_code: str, *,
+def ledger(session: Session, deps: Deps, settings: Settings, hall_code: str, *,
            open_only: bool = False, teller_id: int | None = None,
            since: date | None = None) -> list[FollowUpRow]:
     """The follow-up ledger: overdue first, then due soon, then by deadline."""
@@ -484,7 +390,7 @@ def ledger(session: Session, deps: Deps, settings: Any, hall_code: str, *,
     return out
 
 
-def get_row(session: Session, deps: Deps, settings: Any, followup_id: int) -> FollowUpRow:
+def get_row(session: Session, deps: Deps, settings: Settings, followup_id: int) -> FollowUpRow:
     fu = session.get(FollowUp, followup_id)
     if fu is None:
         raise FollowUpError(f"差评工单 {followup_id} 不存在")
@@ -539,7 +445,7 @@ def last_followup_id(session: Session, hall_code: str) -> int:
 
 
 def report_sheet_data(
-    session: Session, deps: Deps, settings: Any, followup_id: int
+    session: Session, deps: Deps, settings: Settings, followup_id: int
 ) -> ReportSheet:
     """Plain data for printing.pdf.followup_report (no ORM objects leave here)."""
     row = get_row(session, deps, settings, followup_id)
@@ -558,7 +464,7 @@ def report_sheet_data(
     finding = Finding(fu.finding).label if fu.finding else ""
     mode = RectifyMode(fu.rectify_mode).label if fu.rectify_mode else ""
     return ReportSheet(
-        hall_name=settings.hall_name,
+        hall_name=settings.hall.name,
         sheet_no=f"CP{fu.id:06d}",
         case_no=row.case_no or "（无办件）",
         business=row.business,
@@ -576,7 +482,7 @@ def report_sheet_data(
         callbacks=texts(StepKind.CALLBACK),
         verification=texts(StepKind.VERIFY),
         finding=finding,
-        appeal=texts(StepKind.APPEAL) + texts(StepKind.APPEAL_REVIEW),
+        appeal=texts(StepKind.APPEAL) + texts(StepKind.REVIEW),
         rectification=texts(StepKind.RECTIFY) + texts(StepKind.RECTIFY_DONE),
         rectify_mode=mode,
         rectify_due=row.rectify_due.isoformat() if row.rectify_due else "",
@@ -584,6 +490,6 @@ def report_sheet_data(
         feedback=texts(StepKind.FEEDBACK),
         status=row.status_label,
         report_due=row.report_due.isoformat() if row.report_due else "",
-        supervision_phone=getattr(settings, "hall_phone", "12345"),
+        supervision_phone=settings.hall.phone,
         printed_at=fmt_local(deps.clock()),
     )

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from counter_app.config import Settings
-from counter_app.domain.application import MATERIAL_STATUS_LABELS, MaterialStatus
+from counter_app.config import CaseSettings, HallSettings
+from counter_app.domain.application import MaterialStatus
+from counter_app.domain.case import CaseStatus, PaperKind, SubItemStatus, papers_for
 from counter_app.domain.caseno import doc_no
 from counter_app.domain.catalogue import CaseKind, MaterialForm, TimeLimit
 from counter_app.domain.clock import local
 from counter_app.domain.masking import mask_id, mask_phone
 from counter_app.domain.workcal import LimitUnit
-from counter_app.services.backoffice import SUB_STATUS_LABELS
 from counter_app.store.models import Case, CaseItem, User
 from printing.papers import CasePaper, Office, PaperItem, PaperMaterial
-
-# Which paper goes with which case state. Titles come from printing.pdf.
-DOC_KINDS = {
-    "receipt": "受",
-    "supplement": "补",
-    "tolerance": "容",
-    "credit": "信",
-    "rejection": "不",
-    "completion": "结",
-}
 
 
 class PaperError(ValueError):
@@ -32,20 +22,12 @@ class PaperError(ValueError):
 
 def available_papers(case: Case) -> tuple[str, ...]:
     """The documents that make sense for this case now."""
-    from counter_app.services.acceptance import CaseStatus
-
-    if case.status == CaseStatus.REJECTED:
-        return ("rejection",)
-    if case.status == CaseStatus.SUPPLEMENT:
-        return ("supplement",)
-    docs = ["receipt"]
-    if any(m.status == MaterialStatus.TOLERATED for m in case.materials):
-        docs.append("tolerance")
-    if any(i.pays_money for i in case.items):
-        docs.append("credit")
-    if case.status == CaseStatus.COMPLETE:
-        docs.append("completion")
-    return tuple(docs)
+    kinds = papers_for(
+        case.status,
+        tolerated=any(m.status == MaterialStatus.TOLERATED for m in case.materials),
+        pays_money=any(i.pays_money for i in case.items),
+    )
+    return tuple(k.value for k in kinds)
 
 
 def _limit(days: int, unit: str) -> str:
@@ -54,8 +36,8 @@ def _limit(days: int, unit: str) -> str:
 
 def _paper_item(item: CaseItem) -> PaperItem:
     status = ""
-    if item.status != "pending":
-        status = SUB_STATUS_LABELS.get(item.status, item.status)
+    if item.status != SubItemStatus.PENDING:
+        status = SubItemStatus(item.status).label
     return PaperItem(
         code=item.item_code,
         name=item.item_name,
@@ -66,29 +48,33 @@ def _paper_item(item: CaseItem) -> PaperItem:
         due=item.due_date,
         speedup=item.speedup,
         status=status,
-        result=item.note if item.status != "pending" else "",
+        result=item.note if item.status != SubItemStatus.PENDING else "",
     )
 
 
-def build_paper(case: Case, settings: Settings, doc: str, teller: User | None = None) -> CasePaper:
-    if doc not in DOC_KINDS:
-        raise PaperError(f"未知文书“{doc}”，可选：{'、'.join(DOC_KINDS)}")
+def build_paper(
+    case: Case, hall: HallSettings, cases: CaseSettings, doc: str, teller: User | None = None
+) -> CasePaper:
+    try:
+        kind = PaperKind(doc)
+    except ValueError:
+        raise PaperError(f"未知文书“{doc}”，可选：{'、'.join(PaperKind)}") from None
     teller = teller or case.teller
     items = case.items
     if doc == "credit":
         items = [i for i in case.items if i.pays_money]
     office = Office(
-        hall_name=settings.hall_name,
-        window_no=case.window_no or settings.window_no,
+        hall_name=hall.name,
+        window_no=case.window_no or hall.window_no,
         teller_name=teller.name if teller else "网上受理",
         teller_staff_no=teller.staff_no if teller else "",
-        phone=settings.hall_phone,
-        rating_url=f"{settings.rating_url}{case.case_no}",
+        phone=hall.phone,
+        rating_url=f"{cases.rating_url}{case.case_no}",
     )
     person = case.applicant
     return CasePaper(
         case_no=case.case_no,
-        doc_no=doc_no(case.case_no, DOC_KINDS[doc]),
+        doc_no=doc_no(case.case_no, kind.mark),
         title=case.title,
         applicant_name=person.name,
         applicant_id_masked=mask_id(person.id_number),
@@ -102,7 +88,7 @@ def build_paper(case: Case, settings: Settings, doc: str, teller: User | None = 
                 name=m.name,
                 form=MaterialForm(m.form).label,
                 count=m.count,
-                status=MATERIAL_STATUS_LABELS[MaterialStatus(m.status)],
+                status=MaterialStatus(m.status).label,
                 promised=m.promised_date,
                 standard=m.standard,
             )
@@ -116,18 +102,16 @@ def build_paper(case: Case, settings: Settings, doc: str, teller: User | None = 
     )
 
 
-def render(case: Case, settings: Settings, doc: str, out: Path) -> Path:
+def render(case: Case, hall: HallSettings, cases: CaseSettings, doc: str, out: Path) -> Path:
     """Write the named paper of the case to a PDF file."""
-    from printing.pdf import DOCUMENTS
+    from printing.pdf import DOCUMENTS  # reportlab: loaded with the first paper, not at start
 
     if doc not in available_papers(case):
-        from counter_app.services.acceptance import STATUS_LABELS
-
         raise PaperError(
-            f"办件{case.case_no}（{STATUS_LABELS.get(case.status, case.status)}）"
+            f"办件{case.case_no}（{CaseStatus(case.status).label}）"
             f"不能打印“{doc}”，可打印：{'、'.join(available_papers(case))}"
         )
-    paper = build_paper(case, settings, doc)
+    paper = build_paper(case, hall, cases, doc)
     out.parent.mkdir(parents=True, exist_ok=True)
     DOCUMENTS[doc](paper, out)
     return out

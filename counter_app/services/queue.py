@@ -14,7 +14,6 @@ FOR UPDATE is not rendered there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -23,14 +22,16 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from counter_app.config import QueueSettings, Settings
 from counter_app.domain import idnumber
 from counter_app.domain import queue as rules_mod
 from counter_app.domain.clock import Clock, business_date, system_clock
 from counter_app.domain.masking import mask_name
-from counter_app.domain.queue import QueueError, QueueRules, TicketStatus
+from counter_app.domain.queue import QueueError, QueueRules, TicketStatus, TransactionOutcome
 from counter_app.services import hall_events
-from counter_app.store.models import Applicant, Case
-from counter_app.store.queue_models import (
+from counter_app.store.models import (
+    Applicant,
+    Case,
     QueueEvent,
     QueueWindow,
     Ticket,
@@ -39,15 +40,16 @@ from counter_app.store.queue_models import (
 )
 
 
-def rules_from(settings: Any) -> QueueRules:
-    """The queue rules of the hall's settings (counter_app.config.Settings)."""
+def rules_from(settings: QueueSettings) -> QueueRules:
+    """The queue rules of the hall's settings."""
     return QueueRules(
-        categories=rules_mod.parse_categories(settings.queue_categories),
-        recall_max=settings.queue_recall_max,
-        no_show_minutes=settings.queue_no_show_minutes,
-        rejoin_behind=settings.queue_rejoin_behind,
-        priority_run=settings.queue_priority_run,
-        priority_age=settings.queue_priority_age,
+        categories=rules_mod.parse_categories(settings.categories),
+        recall_max=settings.recall_max,
+        recall_gap_seconds=settings.recall_gap_seconds,
+        no_show_minutes=settings.no_show_minutes,
+        rejoin_behind=settings.rejoin_behind,
+        priority_run=settings.priority_run,
+        priority_age=settings.priority_age,
     )
 
 
@@ -60,8 +62,8 @@ class Hall:
     clock: Clock = system_clock
 
     @classmethod
-    def of(cls, settings: Any, clock: Clock = system_clock) -> Hall:
-        return cls(settings.hall_code, rules_from(settings), clock)
+    def of(cls, settings: Settings, clock: Clock = system_clock) -> Hall:
+        return cls(settings.hall.code, rules_from(settings.queue), clock)
 
     def today(self, now: datetime | None = None) -> str:
         return f"{business_date(now or self.clock()):%Y%m%d}"
@@ -85,7 +87,7 @@ class TicketView:
 
     @property
     def status_label(self) -> str:
-        return rules_mod.STATUS_LABELS.get(self.status, self.status)
+        return TicketStatus(self.status).label
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -312,7 +314,7 @@ def call_number(
         raise QueueError("本窗口已暂停服务，请先恢复服务 (F6)")
     ticket = _ticket_by_number(session, hall, number, lock=True)
     if ticket.status != TicketStatus.WAITING:
-        label = rules_mod.STATUS_LABELS[ticket.status]
+        label = TicketStatus(ticket.status).label
         raise QueueError(f"{ticket.number} 当前为“{label}”，不能呼叫")
     finished = _finish_current(session, hall, win, now)
     return _call(session, hall, win, ticket, now, finished)
@@ -338,7 +340,7 @@ def no_show(session: Session, hall: Hall, window_no: str) -> TicketView:
     now = hall.clock()
     win = lock_window(session, hall, window_no)
     ticket = _current(session, win)
-    _close_transaction(session, ticket, now, "no_show")
+    _close_transaction(session, ticket, now, TransactionOutcome.NO_SHOW)
     ticket.status = TicketStatus.NO_SHOW
     ticket.no_show_at = now
     ticket.no_shows += 1
@@ -400,7 +402,7 @@ def transfer(
     now = hall.clock()
     win = lock_window(session, hall, window_no)
     ticket = _current(session, win)
-    _close_transaction(session, ticket, now, "transfer")
+    _close_transaction(session, ticket, now, TransactionOutcome.TRANSFER)
     if back and ticket.return_window is None:
         ticket.return_window = window_no
         ticket.return_category = ticket.category
@@ -434,7 +436,7 @@ def park(session: Session, hall: Hall, window_no: str) -> TicketView:
     now = hall.clock()
     win = lock_window(session, hall, window_no)
     ticket = _current(session, win)
-    _close_transaction(session, ticket, now, "park")
+    _close_transaction(session, ticket, now, TransactionOutcome.PARK)
     ticket.status = TicketStatus.PARKED
     win.current_ticket_id = None
     win.updated_at = now
@@ -480,24 +482,6 @@ def resume(session: Session, hall: Hall, window_no: str) -> None:
     paused_for = rules_mod.seconds_between(win.paused_at, now)
     win.paused, win.pause_reason, win.paused_at, win.updated_at = False, "", None, now
     _event(session, hall, "resume", None, window_no, now, paused_seconds=paused_for)
-
-
-def set_categories(session: Session, hall: Hall, window_no: str, categories: str) -> None:
-    """The window's work profile: the category prefixes it serves ("" = all)."""
-    hall.rules.window_categories(categories)  # validates
-    win = lock_window(session, hall, window_no)
-    win.categories = categories.strip().upper()
-
-
-def link_case(session: Session, ticket_id: int, case_no: str) -> None:
-    """Attach a case to a visit afterwards (a case accepted at the window is linked
-    by itself through Desk.ticket_id)."""
-    case = session.scalar(select(Case).where(Case.case_no == case_no))
-    if case is None:
-        raise QueueError(f"未找到办件 {case_no}")
-    if session.get(Ticket, ticket_id) is None:
-        raise QueueError("号票不存在")
-    case.ticket_id = ticket_id
 
 
 def ticket_cases(session: Session, ticket_id: int) -> list[str]:
@@ -621,7 +605,7 @@ def _call(
             teller_id=win.teller_id,
             category=ticket.category,
             started_at=now,
-            outcome="",
+            outcome=TransactionOutcome.OPEN,
             note="",
         )
     )
@@ -649,7 +633,7 @@ def _finish_current(
 def _complete(
     session: Session, hall: Hall, win: QueueWindow, ticket: Ticket, now: datetime, note: str
 ) -> None:
-    _close_transaction(session, ticket, now, "done", note)
+    _close_transaction(session, ticket, now, TransactionOutcome.DONE, note)
     win.current_ticket_id = None
     win.updated_at = now
     if ticket.return_window and ticket.return_window != win.window_no:
@@ -668,7 +652,7 @@ def _complete(
 
 
 def _close_transaction(
-    session: Session, ticket: Ticket, now: datetime, outcome: str, note: str = ""
+    session: Session, ticket: Ticket, now: datetime, outcome: TransactionOutcome, note: str = ""
 ) -> None:
     tx = session.scalar(
         select(TicketTransaction)
@@ -681,7 +665,7 @@ def _close_transaction(
     tx.ended_at = now
     tx.outcome = outcome
     tx.note = note[:255]
-    if outcome != "no_show":
+    if outcome is not TransactionOutcome.NO_SHOW:
         ticket.service_seconds += rules_mod.seconds_between(tx.started_at, now) or 0
 
 
@@ -709,9 +693,3 @@ def _event(
     hall_events.announce(session, hall.code)
 
 
-def tickets_of_day(session: Session, hall: Hall, day: str | None = None) -> Sequence[Ticket]:
-    return session.scalars(
-        select(Ticket)
-        .where(Ticket.hall_code == hall.code, Ticket.day == (day or hall.today()))
-        .order_by(Ticket.id)
-    ).all()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
+from counter_app.config import Settings
 from counter_app.domain.clock import local
 from counter_app.services.queue import Hall, Taken
 from printing.slip import SlipData, SlipPrinted, print_slip
@@ -23,15 +23,15 @@ def qr_url(template: str, hall_code: str, number: str, day: str) -> str:
     return template.format_map(_Keep(hall=hall_code, number=number, day=day))
 
 
-def slip_for(taken: Taken, settings: Any, hall: Hall) -> SlipData:
+def slip_for(taken: Taken, settings: Settings, hall: Hall) -> SlipData:
     t = taken.ticket
     return SlipData(
-        hall_name=settings.hall_name,
+        hall_name=settings.hall.name,
         number=t.number,
         category_name=t.category_name,
         waiting_ahead=taken.waiting_ahead,
         taken_at=local(t.taken_at),
-        qr_url=qr_url(settings.slip_qr_url, hall.code, t.number, hall.today(t.taken_at)),
+        qr_url=qr_url(settings.queue.slip_qr_url, hall.code, t.number, hall.today(t.taken_at)),
         note=hall.rules.missed_note(),
         priority_reason=t.priority_reason,
         holder=t.holder,  # already masked
@@ -39,11 +39,12 @@ def slip_for(taken: Taken, settings: Any, hall: Hall) -> SlipData:
 
 
 def print_ticket(
-    taken: Taken, settings: Any, hall: Hall, printer: str | None = None,
+    taken: Taken, settings: Settings, hall: Hall, printer: str | None = None,
     pdf_dir: Path | None = None,
 ) -> SlipPrinted:
     """Print the slip on `printer` (default: the configured slip printer). Blocking."""
     return print_slip(
-        slip_for(taken, settings, hall), printer if printer is not None else settings.slip_printer,
+        slip_for(taken, settings, hall),
+        printer if printer is not None else settings.devices.slip_printer,
         pdf_dir=pdf_dir,
     )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from counter_app.domain import queue as rules_mod
 from counter_app.domain.queue import TicketStatus
 from counter_app.services.queue import Hall, TicketView, ticket_cases, view
-from counter_app.store.queue_models import QueueEvent, QueueWindow, Ticket, TicketTransaction
+from counter_app.store.models import QueueEvent, QueueWindow, Ticket, TicketTransaction
 
 CALL_KINDS = ("call", "recall", "unpark")
 

@@ -17,42 +17,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from counter_app.domain.clock import business_date
+from counter_app.config import Settings
+from counter_app.domain.clock import business_date, fmt_local
 from counter_app.domain.rating import (
     NotRatedCause,
+    RatingChannel,
     RatingError,
     RatingInput,
+    RatingOutcome,
     Satisfaction,
+    SessionState,
     add_rating_deadline,
 )
 from counter_app.services import followup, hall_events, outbox
 from counter_app.services.context import Deps, Desk
-from counter_app.store.models import Case, User
-from counter_app.store.queue_models import Ticket
-from counter_app.store.rating_models import Rating, RatingSession
+from counter_app.store.models import Case, Rating, RatingSession, Ticket, User
 
 
 class AlreadyRecorded(RatingError):
     """The session already has its result: a repeat is ignored, never stored."""
 
 
-class SessionState:
-    OPEN = "open"
-    RATED = "rated"
-    NOT_RATED = "not_rated"
-
-
-class Channel:
-    WINDOW_PAD = "window_pad"  # the hardware pad at the window (pf 5)
-    SOFT_PAD = "soft_pad"  # a second screen facing the applicant
-    ONLINE = "online"  # added later by the applicant
+Channel = RatingChannel  # where a rating is given (domain.rating)
 
 
 # ---- visits ----------------------------------------------------------------------------
@@ -123,6 +116,7 @@ class SessionView:
     teller_id: int | None
     assess_number: int
     state: str
+    queue_no: str = ""  # the ticket of the visit, when there is one
 
     @property
     def pad_session_id(self) -> int:
@@ -200,12 +194,12 @@ def open_session(
     session.add(rs)
     session.flush()
     rs.pad_session_id = rs.id & 0xFFFFFFFF
-    return _view(rs, visit.case_no)
+    return _view(rs, visit.case_no, visit.queue_no)
 
 
-def _view(rs: RatingSession, case_no: str) -> SessionView:
+def _view(rs: RatingSession, case_no: str, queue_no: str = "") -> SessionView:
     return SessionView(rs.id, rs.visit_key, case_no, rs.business, rs.window_no, rs.teller_id,
-                       rs.assess_number, rs.state)
+                       rs.assess_number, rs.state, queue_no)
 
 
 def _lock_open(session: Session, session_id: int) -> RatingSession:
@@ -227,19 +221,22 @@ def _rated_key(visit_key: str, assess_number: int) -> str:
 def record_rating(
     session: Session,
     deps: Deps,
-    settings: Any,
+    settings: Settings,
     session_id: int,
     rating: RatingInput,
     *,
     reasons_mask: int = 0,
+    reasked: bool = False,
 ) -> Recorded:
     """Store the rating of an open session, its outbox row and, when bad, its
-    follow-up. Raises AlreadyRecorded for a session that has its result."""
+    follow-up. Raises AlreadyRecorded for a session that has its result.
+    `reasked`: the pad's link dropped and the host asked again (kept on the session)."""
     rs = _lock_open(session, session_id)
+    rs.reasked = rs.reasked or reasked
     now = deps.clock()
     row = Rating(
         session_id=rs.id,
-        outcome="rated",
+        outcome=RatingOutcome.RATED,
         satisfaction=rating.level.value,
         bad=rating.level.is_bad,
         reasons=[r.value for r in rating.reasons],
@@ -278,9 +275,11 @@ def record_rating(
 
 
 def record_not_rated(
-    session: Session, deps: Deps, session_id: int, cause: NotRatedCause, detail: str = ""
+    session: Session, deps: Deps, session_id: int, cause: NotRatedCause, detail: str = "",
+    *, reasked: bool = False,
 ) -> Recorded:
     rs = _lock_open(session, session_id)
+    rs.reasked = rs.reasked or reasked
     row = _store_not_rated(session, rs, cause, detail, deps.clock())
     hall_events.announce(session, rs.hall_code)
     return Recorded(rs.id, rs.visit_key, False, None, False, cause, row.id)
@@ -291,7 +290,7 @@ def _store_not_rated(
 ) -> Rating:
     row = Rating(
         session_id=rs.id,
-        outcome="not_rated",
+        outcome=RatingOutcome.NOT_RATED,
         satisfaction=None,
         bad=False,
         reasons=[],
@@ -333,7 +332,7 @@ def close_stale(session: Session, deps: Deps, hall_code: str, window_no: str,
 def add_rating(
     session: Session,
     deps: Deps,
-    settings: Any,
+    settings: Settings,
     case_no: str,
     rating: RatingInput,
     *,
@@ -346,7 +345,7 @@ def add_rating(
     if business_date(deps.clock()) > deadline:
         raise RatingError(f"补充评价须在办理后5个工作日内（截至 {deadline.isoformat()}）")
     case = session.get(Case, visit.case_id) if visit.case_id else None
-    desk = Desk(case.hall_code if case else settings.hall_code,
+    desk = Desk(case.hall_code if case else settings.hall.code,
                 case.window_no if case else "", case.teller_id if case else None)
     opened = open_session(session, deps, desk, visit, channel=channel, trigger="online",
                           assess_number=2)
@@ -363,7 +362,7 @@ def rating_no(rating_id: int) -> str:
 
 
 def canonical_record(
-    session: Session, settings: Any, rs: RatingSession, row: Rating
+    session: Session, settings: Settings, rs: RatingSession, row: Rating
 ) -> dict[str, Any]:
     """Meanings only (see hcp_export): codes are applied per target when sent."""
     case = session.get(Case, rs.case_id) if rs.case_id else None
@@ -378,14 +377,14 @@ def canonical_record(
         project_no = f"{rs.hall_code}-{rs.day}-V{rs.id}"
     first = case.items[0] if case is not None and case.items else None
     number = rating_no(row.id)
-    area = str(getattr(settings, "hcp_area_code", "") or "") or rs.hall_code[:6]
+    area = settings.delivery.area_code or rs.hall_code[:6]
     return {
         "key": f"{project_no}-{number}",
         "rating_no": number,
         "project_no": project_no,
         "item_code": first.item_code if first else "",
         "item_name": (first.item_name if first else "") or rs.business,
-        "dept_code": str(getattr(settings, "hcp_dept_code", "") or "")
+        "dept_code": settings.delivery.dept_code
         or (first.unit_code if first else ""),
         "area_code": area,
         "pro_status": case.status if case is not None and case.status in _PRO_STATUS
@@ -401,3 +400,46 @@ def canonical_record(
         "assessed_at": row.recorded_at.isoformat(),
         "assess_number": rs.assess_number,
     }
+
+
+# ---- the day's ratings (counter-app rating list) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingLine:
+    session: int
+    visit: str
+    window: str
+    business: str
+    assess_number: int
+    outcome: str
+    level: str  # label, "" when not rated
+    cause: str  # label, "" when rated
+    at: str
+    reasked: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "session": self.session, "visit": self.visit, "window": self.window,
+            "business": self.business, "assess_number": self.assess_number,
+            "outcome": self.outcome, "level": self.level, "cause": self.cause, "at": self.at,
+            "reasked": self.reasked,
+        }
+
+
+def ratings_of_day(session: Session, hall_code: str, day: date) -> list[RatingLine]:
+    rows = session.execute(
+        select(Rating, RatingSession)
+        .join(RatingSession, RatingSession.id == Rating.session_id)
+        .where(Rating.hall_code == hall_code, Rating.day == f"{day:%Y%m%d}")
+        .order_by(Rating.id)
+    ).all()
+    return [
+        RatingLine(
+            rs.id, rs.visit_key, rs.window_no, rs.business, rs.assess_number, str(r.outcome),
+            Satisfaction(r.satisfaction).label if r.satisfaction else "",
+            NotRatedCause(r.cause).label if r.cause else "", fmt_local(r.recorded_at),
+            rs.reasked,
+        )
+        for r, rs in rows
+    ]

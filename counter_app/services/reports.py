@@ -42,9 +42,7 @@ from counter_app.services import followup
 from counter_app.services.acceptance import CaseStatus
 from counter_app.services.backoffice import Sla, sla_of
 from counter_app.services.context import Deps
-from counter_app.store.models import Case, User
-from counter_app.store.queue_models import Ticket
-from counter_app.store.rating_models import FollowUp, Rating, RatingSession
+from counter_app.store.models import Case, FollowUp, Rating, RatingSession, Ticket, User
 
 INSTANT_LIMIT = timedelta(minutes=30)
 SERVED = ("serving", "parked", "done")
@@ -74,11 +72,6 @@ class Stat:
             "mean_seconds": None if self.mean is None else round(self.mean, 1),
             "p90_seconds": self.p90,
         }
-
-    def minutes_text(self) -> str:
-        if self.mean is None:
-            return "—"
-        return f"均 {self.mean / 60:.1f} 分 · P90 {(self.p90 or 0) / 60:.1f} 分"
 
 
 @dataclass(frozen=True)
@@ -260,7 +253,7 @@ def shift_summary(
 ) -> ShiftSummary:
     now = deps.clock()
     day = day or business_date(now)
-    hall = settings.hall_code
+    hall = settings.hall.code
     key = f"{day:%Y%m%d}"
     start, end = _day_range(day)
     include_basic = bool(getattr(settings, "good_rate_counts_basic", True))

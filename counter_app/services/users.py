@@ -8,31 +8,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from enum import StrEnum
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from counter_app.domain.clock import Clock, system_clock
+from counter_app.domain.roles import Actor, Role
 from counter_app.store.models import User
 
 _N, _R, _P = 2**14, 8, 1
-
-
-class Role(StrEnum):
-    TELLER = "teller"
-    BACKOFFICE = "backoffice"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return {
-            "teller": "综合柜员",
-            "backoffice": "后台经办",
-            "supervisor": "值班长",
-            "admin": "管理员",
-        }[self.value]
+MIN_PASSWORD = 6
 
 
 class UserError(ValueError):
@@ -68,14 +53,14 @@ def add_user(
     staff_no = staff_no.strip()
     if not staff_no or not name.strip():
         raise UserError("工号和姓名不能为空")
-    if len(password) < 6:
-        raise UserError("密码至少6位")
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"密码至少{MIN_PASSWORD}位")
     if session.scalar(select(User).where(User.staff_no == staff_no)):
         raise UserError(f"工号{staff_no}已存在")
     user = User(
         staff_no=staff_no,
         name=name.strip(),
-        role=Role(role).value,
+        role=Role(role),
         unit_code=unit_code,
         password_hash=hash_password(password),
         active=True,
@@ -95,3 +80,7 @@ def authenticate(session: Session, staff_no: str, password: str) -> User:
 
 def user_count(session: Session) -> int:
     return int(session.scalar(select(func.count(User.id))) or 0)
+
+
+def actor_of(user: User, window_no: str = "") -> Actor:
+    return Actor(user.id, user.staff_no, user.name, Role(user.role), window_no, user.unit_code)

@@ -56,13 +56,33 @@ def _sqlite_on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-
     cur.close()
 
 
+#: Execution option of the read-only engine (see `read_only`).
+READ_ONLY = "counter_read_only"
+
+
 def _sqlite_on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-    # Take the write lock up front: two processes never interleave read-then-write.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writer takes the write lock up front: two processes never interleave
+    # read-then-write. A reader (WAL) takes no lock and never delays a writer.
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN DEFERRED")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine and pool, for transactions that only read: on SQLite they
+    start without the write lock, on PostgreSQL as READ ONLY."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(postgresql_readonly=True, **{READ_ONLY: True})
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(read_only(engine), expire_on_commit=False, autoflush=False)
 
 
 @contextmanager

@@ -3,18 +3,39 @@ recall, no-show, transfer, done, status and stats, with --json."""
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 
 from counter_app.cli import main as cli
+
+#: Window actions are a teller's: the test logs in as the administrator 9000.
+WINDOW_ACTIONS = {"call-next", "call", "recall", "no-show", "park", "unpark", "transfer", "done",
+                  "pause", "resume", "reactivate"}
 
 
 def run_json(capsys, db_url: str, *args: str) -> dict:  # type: ignore[no-untyped-def]
     capsys.readouterr()
-    assert cli(["--db", db_url, "queue", *args, "--json"]) == 0
+    assert cli(["--db", db_url, *login(args[0]), "queue", *args, "--json"]) == 0
     return json.loads(capsys.readouterr().out)
 
 
-def test_queue_commands(db_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def login(command: str) -> list[str]:
+    if command not in WINDOW_ACTIONS:
+        return []
+    sys.stdin = io.StringIO("secret1\n")
+    return ["--staff-no", "9000", "--password-stdin"]
+
+
+def make_admin(db_url: str) -> None:
+    sys.stdin = io.StringIO("secret1\n")
+    assert cli(["--db", db_url, "user", "add", "9000", "--name", "管理员", "--role", "admin",
+                "--new-password-stdin"]) == 0
+
+
+def test_queue_commands(db_url: str, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sys, "stdin", sys.stdin)  # restored after the test
+    make_admin(db_url)
     nothing = run_json(capsys, db_url, "call-next", "--window", "1")
     assert nothing["ticket"] is None and nothing["status"] == "nothing-waiting"
     assert run_json(capsys, db_url, "take", "--category", "C")["ticket"] == "C001"
@@ -25,7 +46,7 @@ def test_queue_commands(db_url: str, capsys) -> None:  # type: ignore[no-untyped
     assert called["announcement"] == "请 C002 号到 2 号窗口办理"
 
     capsys.readouterr()
-    assert cli(["--db", db_url, "queue", "recall", "--window", "2"]) == 2  # too soon
+    assert cli(["--db", db_url, *login("recall"), "queue", "recall", "--window", "2"]) == 2
     assert "刚刚呼叫过" in capsys.readouterr().err
 
     moved = run_json(capsys, db_url, "transfer", "--window", "2", "--to-window", "5")

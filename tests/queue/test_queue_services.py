@@ -14,8 +14,7 @@ from counter_app.domain.queue import QueueError, QueueRules, parse_categories
 from counter_app.services import acceptance, hall_events
 from counter_app.services import queue as q
 from counter_app.services.queue_views import hall_snapshot, queue_stats, window_view
-from counter_app.store.models import Case
-from counter_app.store.queue_models import Ticket
+from counter_app.store.models import Case, Ticket
 from tests.test_acceptance import retirement_application
 
 

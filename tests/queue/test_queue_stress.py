@@ -16,7 +16,7 @@ from counter_app.domain.queue import format_number, rank_of
 from counter_app.services.queue import Hall
 from counter_app.store import migrate
 from counter_app.store.db import make_engine, session_factory, unit_of_work
-from counter_app.store.queue_models import Ticket, TicketTransaction
+from counter_app.store.models import Ticket, TicketTransaction
 from tests.queue.workers import call_until_empty
 
 HALL = "37010201"

@@ -18,9 +18,10 @@ from counter_app.config import Settings
 from counter_app.domain.application import MaterialStatus
 from counter_app.runtime import open_runtime
 from counter_app.services import queue as q
-from counter_app.store.models import Case
-from counter_app.store.queue_models import Ticket
+from counter_app.store.models import Case, Ticket
+from counter_app.usecases.queue import hall_snapshot
 from tests.queue.workers import call_once_on_signal
+from ui.context import AppContext
 from ui.panels.applicant import CardData
 from ui.windows.display import DisplayWindow
 from ui.windows.kiosk import KioskWindow
@@ -29,7 +30,7 @@ from ui.windows.kiosk import KioskWindow
 @pytest.fixture
 def live_rt(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A runtime on the system clock: other processes share its 'today'."""
-    rt = open_runtime(db_url, Settings(db_url=db_url, slip_printer=""))
+    rt = open_runtime(db_url, Settings.of(db_url=db_url, slip_printer=""))
     yield rt
     rt.close()
 
@@ -40,7 +41,7 @@ def test_display_shows_a_call_from_another_process_within_one_second(qtbot, live
     with rt.uow() as s:
         q.take(s, hall, "A")
         q.take(s, hall, "B")
-    display = DisplayWindow(rt)
+    display = DisplayWindow(AppContext(rt))
     qtbot.addWidget(display)
     display.resize(1920, 1080)
     display.show()
@@ -50,7 +51,7 @@ def test_display_shows_a_call_from_another_process_within_one_second(qtbot, live
     ctx = mp.get_context("spawn")
     go, done = ctx.Event(), ctx.Queue()
     url = rt.engine.url.render_as_string(hide_password=False)
-    proc = ctx.Process(target=call_once_on_signal, args=(url, rt.settings.hall_code, "3", go, done))
+    proc = ctx.Process(target=call_once_on_signal, args=(url, rt.settings.hall.code, "3", go, done))
     proc.start()
     try:
         assert done.get(timeout=60)[0] == "ready"
@@ -72,13 +73,13 @@ def test_display_shows_a_call_from_another_process_within_one_second(qtbot, live
 
 @pytest.fixture
 def kiosk(qtbot, sqlite_url: str, tmp_path: Path, clock):  # type: ignore[no-untyped-def]
-    settings = Settings(
+    settings = Settings.of(
         db_url=sqlite_url, slip_printer=f"file:{tmp_path / 'slips.bin'}",
         slip_qr_url="https://hall.example.invalid/q?no={number}",
     )
     rt = open_runtime(sqlite_url, settings, clock=clock)
     card = CardData("11010519491231002X", "王䶮", birth_date=date(1949, 12, 31), sex="女")
-    window = KioskWindow(rt, card_source=lambda: card)
+    window = KioskWindow(AppContext(rt), card_source=lambda: card)
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()
@@ -122,8 +123,8 @@ def test_kiosk_takes_a_number_with_an_id_card_masked_and_priority(qtbot, kiosk, 
 
 
 def test_kiosk_says_plainly_when_the_slip_did_not_print(qtbot, sqlite_url, clock) -> None:  # type: ignore[no-untyped-def]
-    rt = open_runtime(sqlite_url, Settings(db_url=sqlite_url), clock=clock)
-    window = KioskWindow(rt, printer="tcp:127.0.0.1:9", watch=False)
+    rt = open_runtime(sqlite_url, Settings.of(db_url=sqlite_url), clock=clock)
+    window = KioskWindow(AppContext(rt), printer="tcp:127.0.0.1:9", watch=False)
     qtbot.addWidget(window)
     window.take("C")
     qtbot.waitUntil(lambda: window.last_printed is not None, timeout=15_000)
@@ -193,7 +194,7 @@ def test_queue_panel_call_next_accept_a_case_done(qtbot, teller, clock) -> None:
         assert case.ticket_id == ticket.id
         assert ticket.status == "done"
         assert (ticket.wait_seconds, ticket.service_seconds) == (360, 540)
-        assert ticket.teller_id == w.user.id and ticket.window_no == "3"
+        assert ticket.teller_id == w.user.user_id and ticket.window_no == "3"
 
 
 def test_queue_panel_keys_recall_no_show_and_pause(qtbot, teller, clock) -> None:  # type: ignore[no-untyped-def]
@@ -219,17 +220,18 @@ def test_queue_panel_keys_recall_no_show_and_pause(qtbot, teller, clock) -> None
 
 
 def test_kiosk_and_display_render_full_hd(qtbot, sqlite_url, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
-    rt = open_runtime(sqlite_url, Settings(db_url=sqlite_url), clock=clock)
+    rt = open_runtime(sqlite_url, Settings.of(db_url=sqlite_url), clock=clock)
     hall = q.Hall.of(rt.settings, clock)
     with rt.uow() as s:
         for i in range(12):
             q.take(s, hall, "ABCDE"[i % 5])
         for window in "1234":
             q.call_next(s, hall, window)
+    snap = hall_snapshot(rt)  # read before a window marks this thread as the GUI's
     for cls in (KioskWindow, DisplayWindow):
-        w = cls(rt, watch=False)
+        w = cls(AppContext(rt), watch=False)
         qtbot.addWidget(w)
-        w.show_snapshot(w.watch.snapshot()) if cls is DisplayWindow else w.refresh_now()
+        w.show_snapshot(snap) if cls is DisplayWindow else w.show_counts(snap)
         w.resize(1920, 1080)
         w.show()
         qtbot.waitExposed(w)

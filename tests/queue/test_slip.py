@@ -52,7 +52,7 @@ def test_cli_take_prints_the_slip_to_a_file(db_url, tmp_path, capsys, monkeypatc
 
 
 def test_slip_of_a_card_ticket_has_no_full_id_or_name(sqlite_url, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(db_url=sqlite_url, slip_qr_url=QR_URL)
+    settings = Settings.of(db_url=sqlite_url, slip_qr_url=QR_URL)
     rt = open_runtime(sqlite_url, settings, clock=clock)
     hall = q.Hall.of(settings, clock)
     with rt.uow() as s:

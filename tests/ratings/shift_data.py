@@ -58,7 +58,7 @@ def populate(rt: Runtime, clock, tickets: int = 42, seed: int = 7) -> Shift:  # 
                                     clock).id
         shift.backoffice = add_user(session, "2001", "李强", "123456", Role.BACKOFFICE, None,
                                     clock).id
-    hall = q.Hall(rt.settings.hall_code, q.rules_from(rt.settings), clock)
+    hall = q.Hall(rt.settings.hall.code, q.rules_from(rt.settings.queue), clock)
     taken_at = [START + timedelta(minutes=i * 3.4 + rng.uniform(0, 2)) for i in range(tickets)]
     free_at = {win: START + timedelta(minutes=2 + i * 3) for i, (_s, _n, win) in
                enumerate(TELLERS)}
@@ -92,7 +92,7 @@ def populate(rt: Runtime, clock, tickets: int = 42, seed: int = 7) -> Shift:  # 
             free_at[win] = clock.now + timedelta(seconds=30)
             continue
         service = timedelta(minutes=rng.uniform(4, 13))
-        desk = Desk(rt.settings.hall_code, win, teller, ticket_id)
+        desk = Desk(rt.settings.hall.code, win, teller, ticket_id)
         if rng.random() < 0.75:
             clock.now = t + service * 0.8
             case_no = accept_case(rt, desk, person=served, items=(rng.choice(ITEMS),))
@@ -111,7 +111,7 @@ def populate(rt: Runtime, clock, tickets: int = 42, seed: int = 7) -> Shift:  # 
         free_at[win] = clock.now + timedelta(seconds=rng.uniform(20, 90))
     # a walk-in case without a ticket at window 3
     clock.now = max(free_at.values()) + timedelta(minutes=2)
-    desk = Desk(rt.settings.hall_code, "3", shift.users["1003"])
+    desk = Desk(rt.settings.hall.code, "3", shift.users["1003"])
     case_no = accept_case(rt, desk, person=1, items=(INSTANT_ITEM,))
     with rt.uow() as session:
         visit = ratings.visit_of_case(session, case_no)

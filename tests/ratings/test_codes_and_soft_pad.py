@@ -17,8 +17,8 @@ from counter_app.domain.rating import (
     satisfaction_code,
     satisfaction_from_code,
 )
+from counter_app.infra.soft_pad import SoftPad
 from counter_app.services.hcp_export import ProfileError, load_profile
-from counter_app.services.soft_pad import SoftPad
 from devices.pad.codec import REASON_BITS
 from devices.pad.driver import NotRated, NotRatedCause, RatingReceived
 

@@ -29,7 +29,7 @@ FEEDBACK = "已电话告知申请人整改情况，申请人表示认可。"
 
 
 def bad_rating(rt, staff, level=Satisfaction.DISSATISFIED, comment=""):  # type: ignore[no-untyped-def]
-    desk = Desk(rt.settings.hall_code, "3", staff["1001"])
+    desk = Desk(rt.settings.hall.code, "3", staff["1001"])
     case_no = accept_case(rt, desk)
     with rt.uow() as session:
         opened = ratings.open_session(session, rt.deps, desk,
@@ -131,8 +131,8 @@ def test_unreached_callback_keeps_it_open_and_deadlines_turn_red(runtime, staff,
     with rt.uow() as session:
         sup = followup.actor_of(session, staff["9001"])
         followup.callback(session, rt.deps, fid, sup, "电话无人接听。", reached=False)
-        assert followup.awaiting_callback(session, rt.settings.hall_code) == 1
-        assert followup.awaiting_callback(session, rt.settings.hall_code, staff["1001"]) == 1
+        assert followup.awaiting_callback(session, rt.settings.hall.code) == 1
+        assert followup.awaiting_callback(session, rt.settings.hall.code, staff["1001"]) == 1
     clock.now = datetime(2026, 10, 10, 2, 0, tzinfo=UTC)  # 调休 Saturday: one day left
     with rt.uow() as session:
         row = followup.get_row(session, rt.deps, rt.settings, fid)
@@ -149,7 +149,7 @@ def test_unreached_callback_keeps_it_open_and_deadlines_turn_red(runtime, staff,
 def test_deadlines_are_configurable(db_url, clock) -> None:  # type: ignore[no-untyped-def]
     from tests.ratings.helpers import add_staff
 
-    rt = open_runtime(db_url, Settings(db_url=db_url, followup_rectify_days=10), clock=clock)
+    rt = open_runtime(db_url, Settings.of(db_url=db_url, followup_rectify_days=10), clock=clock)
     try:
         staff = add_staff(rt)
         _, fid = bad_rating(rt, staff)
@@ -174,11 +174,11 @@ def test_supervisor_on_another_pc_is_alerted_within_seconds(runtime, staff) -> N
     when the teller's bad rating commits, and the alert names the window."""
     rt = runtime
     url = rt.engine.url.render_as_string(hide_password=False)
-    other = open_runtime(url, Settings(db_url=url), clock=rt.deps.clock)
+    other = open_runtime(url, Settings.of(db_url=url), clock=rt.deps.clock)
     listener = hall_events.open_listener(other.engine)
     try:
         with other.uow() as session:
-            last = followup.last_followup_id(session, other.settings.hall_code)
+            last = followup.last_followup_id(session, other.settings.hall.code)
         listener.wait(0.01)  # prime
         woke = threading.Event()
 
@@ -187,7 +187,7 @@ def test_supervisor_on_another_pc_is_alerted_within_seconds(runtime, staff) -> N
             while time.monotonic() < deadline:
                 if listener.wait(0.5):
                     with other.uow() as session:
-                        if followup.alerts_since(session, other.settings.hall_code, last):
+                        if followup.alerts_since(session, other.settings.hall.code, last):
                             woke.set()
                             return
 
@@ -199,7 +199,7 @@ def test_supervisor_on_another_pc_is_alerted_within_seconds(runtime, staff) -> N
         thread.join(12)
         assert woke.is_set() and time.monotonic() - started < 5
         with other.uow() as session:
-            alerts = followup.alerts_since(session, other.settings.hall_code, last)
+            alerts = followup.alerts_since(session, other.settings.hall.code, last)
         assert alerts[0].window_no == "3" and alerts[0].level == "不满意"
         assert alerts[0].teller == "张敏"
     finally:
@@ -209,7 +209,7 @@ def test_supervisor_on_another_pc_is_alerted_within_seconds(runtime, staff) -> N
 
 def test_add_rating_within_five_working_days(runtime, staff, clock) -> None:  # type: ignore[no-untyped-def]
     rt = runtime
-    desk = Desk(rt.settings.hall_code, "1", staff["1001"])
+    desk = Desk(rt.settings.hall.code, "1", staff["1001"])
     case_no = accept_case(rt, desk)
     with rt.uow() as session:
         opened = ratings.open_session(session, rt.deps, desk,
@@ -238,7 +238,7 @@ def test_one_result_per_session_is_a_database_constraint(runtime, staff) -> None
     from sqlalchemy.exc import IntegrityError
 
     rt = runtime
-    desk = Desk(rt.settings.hall_code, "1", staff["1001"])
+    desk = Desk(rt.settings.hall.code, "1", staff["1001"])
     case_no = accept_case(rt, desk)
     with rt.uow() as session:
         opened = ratings.open_session(session, rt.deps, desk,

@@ -16,11 +16,13 @@ import pytest
 from sqlalchemy import select
 
 from counter_app.domain.clock import system_clock
+from counter_app.domain.outbox import classify
 from counter_app.domain.rating import Reason, Satisfaction, rating_input
+from counter_app.infra.deliverer import Backoff, Deliverer
+from counter_app.infra.http_sender import HttpSender, SendResult
 from counter_app.services import hcp_export, outbox, ratings
 from counter_app.services.context import Desk
-from counter_app.services.outbox import Backoff, Deliverer, HttpSender, SendResult, classify
-from counter_app.store.rating_models import OutboxMessage, Rating
+from counter_app.store.models import OutboxMessage, Rating
 from tests.ratings.helpers import accept_case
 from tests.ratings.receiver import Receiver
 from tests.support import wait_for
@@ -32,7 +34,7 @@ LEVELS = [Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED, Satisfaction.VERY
 
 def rate_visits(rt, staff: dict[str, int], n: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """n window visits rated; {outbox key: satisfaction value}."""
-    desk = Desk(rt.settings.hall_code, "2", staff["1002"])
+    desk = Desk(rt.settings.hall.code, "2", staff["1002"])
     out = {}
     for i in range(n):
         case_no = accept_case(rt, desk, person=i)
@@ -77,7 +79,7 @@ def test_every_rating_arrives_once_despite_failures_and_a_killed_sender(
         from counter_app.config import Settings
         from counter_app.runtime import open_runtime
 
-        rt2 = open_runtime(url, Settings(db_url=url), clock=rt.deps.clock)
+        rt2 = open_runtime(url, Settings.of(db_url=url), clock=rt.deps.clock)
         deliverer = Deliverer(rt2.sessions, _sender(receiver.url), clock=system_clock,
                               lease_seconds=1, backoff=Backoff(base=0.05, cap=0.5),
                               idle_seconds=0.1).start()
@@ -175,7 +177,7 @@ def test_two_deliverers_never_send_the_same_row(runtime, staff) -> None:  # type
 
 def test_the_outbox_row_is_part_of_the_rating_transaction(runtime, staff) -> None:  # type: ignore[no-untyped-def]
     rt = runtime
-    desk = Desk(rt.settings.hall_code, "1", staff["1001"])
+    desk = Desk(rt.settings.hall.code, "1", staff["1001"])
     case_no = accept_case(rt, desk)
     with rt.uow() as session:
         opened = ratings.open_session(session, rt.deps, desk,
@@ -190,13 +192,13 @@ def test_the_outbox_row_is_part_of_the_rating_transaction(runtime, staff) -> Non
 
 
 def test_classify() -> None:
-    assert classify(SendResult(200)) == "delivered"
-    assert classify(SendResult(409)) == "delivered"
-    assert classify(SendResult(500)) == "retry"
-    assert classify(SendResult(429)) == "retry"
-    assert classify(SendResult(None, "超时")) == "retry"
-    assert classify(SendResult(400)) == "park"
-    assert classify(SendResult(401)) == "park"
+    assert classify(SendResult(200).status) == "delivered"
+    assert classify(SendResult(409).status) == "delivered"
+    assert classify(SendResult(500).status) == "retry"
+    assert classify(SendResult(429).status) == "retry"
+    assert classify(SendResult(None, "超时").status) == "retry"
+    assert classify(SendResult(400).status) == "park"
+    assert classify(SendResult(401).status) == "park"
 
 
 def test_backoff_grows_and_caps() -> None:

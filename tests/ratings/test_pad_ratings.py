@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import func, select
 
 from counter_app.domain.rating import NotRatedCause, Satisfaction, from_pad_level, good_levels
+from counter_app.infra.pad_session import PadRatingService, SessionEnded, SessionStarted
 from counter_app.services import queue as q
 from counter_app.services import ratings, reports
 from counter_app.services.context import Desk
-from counter_app.services.rating_pad import PadRatingService, SessionEnded, SessionStarted
-from counter_app.store.rating_models import FollowUp, OutboxMessage, Rating, RatingSession
+from counter_app.store.models import FollowUp, OutboxMessage, Rating, RatingSession
 from devices.pad.driver import PadDriver, PadTimings
 from devices.pad.simulator import PadSimulator
 from devices.pty_sim import LineFaults
@@ -64,10 +64,11 @@ def test_fifty_visits_rated_through_a_faulty_pad(runtime, staff, stop_later) -> 
                        faults=LineFaults(garbage_rate=0.3, garbage_max=20, seed=11))
     sim.rng.seed(3)
     seen = Collector()
-    service = stop_later(PadRatingService(rt, driver, teller_id=staff["1001"], window_no="1",
+    teller = _teller(rt, staff["1001"])
+    service = stop_later(PadRatingService(rt, driver, actor=teller, window_no="1",
                                           timeout_s=30, on_event=seen).start())
-    desk = Desk(rt.settings.hall_code, "1", staff["1001"])
-    hall = q.Hall(rt.settings.hall_code, q.rules_from(rt.settings), rt.deps.clock)
+    desk = Desk(rt.settings.hall.code, "1", staff["1001"])
+    hall = q.Hall(rt.settings.hall.code, q.rules_from(rt.settings.queue), rt.deps.clock)
 
     for i in range(VISITS):
         kind, ref = _visit(rt, desk, hall, i)
@@ -134,7 +135,7 @@ def test_fifty_visits_rated_through_a_faulty_pad(runtime, staff, stop_later) -> 
     assert driver.stats["duplicates"] + sim.link.duplicates > 0
 
     # -- the summary agrees with a count from the raw rows ----------------------
-    good = {lv.value for lv in good_levels(rt.settings.good_rate_counts_basic)}
+    good = {lv.value for lv in good_levels(rt.settings.ratings.good_counts_basic)}
     assert summary.visits == VISITS
     assert summary.rated == len(rated) == VISITS - 3
     assert summary.not_rated == len(unrated)
@@ -153,9 +154,10 @@ def test_a_repeat_for_a_stored_session_is_ignored(runtime, staff, stop_later) ->
     rt = runtime
     sim, driver = _pad(stop_later, levels=[4])
     seen = Collector()
-    service = stop_later(PadRatingService(rt, driver, teller_id=staff["1001"], window_no="1",
+    teller = _teller(rt, staff["1001"])
+    service = stop_later(PadRatingService(rt, driver, actor=teller, window_no="1",
                                           on_event=seen).start())
-    case_no = accept_case(rt, Desk(rt.settings.hall_code, "1", staff["1001"]))
+    case_no = accept_case(rt, Desk(rt.settings.hall.code, "1", staff["1001"]))
     service.request_for_case(case_no)
     ended = seen.wait_count(SessionEnded, 1)[0]
     assert ended.rated
@@ -177,3 +179,11 @@ def test_a_repeat_for_a_stored_session_is_ignored(runtime, staff, stop_later) ->
     assert refused and "已评价" in refused[0].message
     with rt.uow() as session:
         assert ratings.already_rated(session, ended.visit_key)
+
+
+def _teller(rt, user_id: int):  # type: ignore[no-untyped-def]
+    from counter_app.services.users import actor_of
+    from counter_app.store.models import User
+
+    with rt.uow() as session:
+        return actor_of(session.get(User, user_id))

@@ -19,9 +19,7 @@ from sqlalchemy.orm import selectinload
 from counter_app.domain.clock import CHINA
 from counter_app.domain.rating import good_levels
 from counter_app.services import reports
-from counter_app.store.models import Case
-from counter_app.store.queue_models import Ticket
-from counter_app.store.rating_models import FollowUp, Rating, RatingSession
+from counter_app.store.models import Case, FollowUp, Rating, RatingSession, Ticket
 from tests.ratings.receiver import Receiver
 from tests.ratings.shift_data import populate
 
@@ -97,10 +95,11 @@ def test_window_filter(runtime, morning) -> None:  # type: ignore[no-untyped-def
 
 
 def test_report_shift_xlsx_has_the_same_figures_as_json(  # type: ignore[no-untyped-def]
-    runtime, morning, run_cli, tmp_path
+    runtime, morning, staff_cli, tmp_path
 ) -> None:
+    sup = supervisor(staff_cli)
     url = runtime.engine.url.render_as_string(hide_password=False)
-    code, out, err = run_cli("--db", url, "report", "shift", "--date", DAY.isoformat(), "--json")
+    code, out, err = sup("--db", url, "report", "shift", "--date", DAY.isoformat(), "--json")
     assert code == 0, err
     data = json.loads(out)
     for key in ("visits", "rated", "not_rated", "participation_rate", "good_rate", "bad_ratings",
@@ -109,7 +108,7 @@ def test_report_shift_xlsx_has_the_same_figures_as_json(  # type: ignore[no-unty
     assert "formula" in data["participation_rate"] and "formula" in data["good_rate"]
     xlsx = tmp_path / "日报.xlsx"
     pdf = tmp_path / "日报.pdf"
-    code, out, err = run_cli("--db", url, "report", "shift", "--date", DAY.isoformat(),
+    code, out, err = sup("--db", url, "report", "shift", "--date", DAY.isoformat(),
                              "--xlsx", str(xlsx), "--pdf", str(pdf))
     assert code == 0, err
     wb = load_workbook(xlsx)
@@ -127,16 +126,20 @@ def test_report_shift_xlsx_has_the_same_figures_as_json(  # type: ignore[no-unty
     assert f"{data['participation_rate']['value'] * 100:.1f}%" in text
 
 
-def test_report_shift_text_and_bad_date(runtime, morning, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_report_shift_text_and_bad_date(runtime, morning, staff_cli) -> None:  # type: ignore[no-untyped-def]
+    sup = supervisor(staff_cli)
     url = runtime.engine.url.render_as_string(hide_password=False)
-    code, out, _ = run_cli("--db", url, "report", "shift", "--date", DAY.isoformat(),
+    code, out, _ = sup("--db", url, "report", "shift", "--date", DAY.isoformat(),
                            "--window", "2")
     assert code == 0 and "2号窗口" in out and "参评率" in out and "［参评率 =" in out
-    code, _, err = run_cli("--db", url, "report", "shift", "--date", "29/09/2026")
+    code, _, err = sup("--db", url, "report", "shift", "--date", "29/09/2026")
     assert code == 2 and "YYYY-MM-DD" in err
 
 
-def test_outbox_and_followup_commands(runtime, morning, run_cli, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_outbox_and_followup_commands(  # type: ignore[no-untyped-def]
+    runtime, morning, run_cli, staff_cli, monkeypatch, tmp_path
+) -> None:
+    sup = supervisor(staff_cli)
     url = runtime.engine.url.render_as_string(hide_password=False)
     code, out, _ = run_cli("--db", url, "outbox", "status", "--json")
     before = json.loads(out)
@@ -158,23 +161,28 @@ def test_outbox_and_followup_commands(runtime, morning, run_cli, monkeypatch, tm
     assert code == 0 and ledger
     second = [f for f in ledger if f["status"] == "open"][0]["id"]
     steps = [
-        ("callback", "--what", "已回访，申请人反映材料要求多。", "--staff-no", "9001"),
+        ("callback", "--what", "已回访，申请人反映材料要求多。"),
         ("verify", "--finding", "valid", "--what", "核实属实。"),
         ("rectify", "--mode", "now", "--what", "当场补充一次性告知清单。"),
         ("feedback", "--what", "已反馈申请人。"),
     ]
     for step in steps:
-        code, out, err = run_cli("--db", url, "followup", "step", str(second), *step)
+        code, out, err = sup("--db", url, "followup", "step", str(second), *step)
         assert code == 0, err
-    code, _, err = run_cli("--db", url, "followup", "step", str(second), "verify",
-                           "--finding", "valid", "--what", "再次核实")
+    code, _, err = sup("--db", url, "followup", "step", str(second), "verify",
+                       "--finding", "valid", "--what", "再次核实")
     assert code == 2 and "不能核实" in err
     sheet = tmp_path / "sheet.pdf"
-    code, out, err = run_cli("--db", url, "followup", "sheet", str(second), "--out", str(sheet))
+    code, out, err = sup("--db", url, "followup", "sheet", str(second), "--out", str(sheet))
     assert code == 0 and sheet.exists(), err
     code, out, _ = run_cli("--db", url, "rating", "list", "--date", DAY.isoformat(), "--json")
     rows = json.loads(out)
     assert Counter(r["outcome"] for r in rows)["rated"] > 0
+
+
+def supervisor(staff_cli):  # type: ignore[no-untyped-def]
+    """The shift's supervisor 王丽 (9001, password 123456) at the command line."""
+    return lambda *args: staff_cli("9001", *args, password="123456")
 
 
 def test_cases_accepted_that_day_only(runtime, morning) -> None:  # type: ignore[no-untyped-def]

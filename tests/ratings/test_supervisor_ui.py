@@ -10,18 +10,22 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import select
 
 from counter_app.config import Settings
 from counter_app.domain.rating import Reason, Satisfaction, rating_input
+from counter_app.domain.roles import Actor
+from counter_app.infra.pad_session import PadRatingService
+from counter_app.infra.soft_pad import SoftPad
 from counter_app.runtime import open_runtime
 from counter_app.services import followup, ratings
 from counter_app.services.context import Desk
-from counter_app.services.rating_pad import PadRatingService
-from counter_app.services.soft_pad import SoftPad
+from counter_app.services.users import actor_of
 from counter_app.store.models import User
 from tests.ratings.helpers import accept_case
 from tests.ratings.shift_data import populate
+from ui.context import AppContext
 
 SHOTS = os.environ.get("COUNTER_SCREENSHOTS")  # a folder to keep the PNGs in
 
@@ -29,18 +33,16 @@ SHOTS = os.environ.get("COUNTER_SCREENSHOTS")  # a folder to keep the PNGs in
 @pytest.fixture
 def hall(tmp_path: Path, clock):  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'hall.sqlite3'}"
-    rt = open_runtime(url, Settings(db_url=url, papers_dir=str(tmp_path / "papers")),
+    rt = open_runtime(url, Settings.of(db_url=url, papers_dir=str(tmp_path / "papers")),
                       clock=clock)
     shift = populate(rt, clock)
     yield rt, shift
     rt.close()
 
 
-def _user(rt, staff_no: str) -> User:  # type: ignore[no-untyped-def]
+def _user(rt, staff_no: str) -> Actor:  # type: ignore[no-untyped-def]
     with rt.uow() as session:
-        user = session.scalar(select(User).where(User.staff_no == staff_no))
-        session.expunge(user)
-    return user
+        return actor_of(session.scalar(select(User).where(User.staff_no == staff_no)))
 
 
 def _shot(widget, name: str, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
@@ -55,7 +57,7 @@ def test_supervisor_view_at_1920x1080(qtbot, hall, tmp_path) -> None:  # type: i
     from ui.windows.supervisor import SupervisorWindow
 
     rt, _shift = hall
-    w = SupervisorWindow(rt, _user(rt, "9001"))
+    w = SupervisorWindow(AppContext(rt, _user(rt, "9001")))
     qtbot.addWidget(w)
     w.resize(1920, 1080)
     w.show()
@@ -89,16 +91,16 @@ def test_bad_rating_on_another_pc_alerts_the_supervisor(qtbot, hall) -> None:  #
     from ui.windows.supervisor import SupervisorWindow
 
     rt, shift = hall
-    w = SupervisorWindow(rt, _user(rt, "9001"))
+    w = SupervisorWindow(AppContext(rt, _user(rt, "9001")))
     qtbot.addWidget(w)
     w.show()
     qtbot.waitUntil(lambda: w.loads >= 1, timeout=15_000)
     assert not w.alert.isVisible()
     # The teller's PC: its own runtime on the same database.
     url = rt.engine.url.render_as_string(hide_password=False)
-    teller_pc = open_runtime(url, Settings(db_url=url), clock=rt.deps.clock)
+    teller_pc = open_runtime(url, Settings.of(db_url=url), clock=rt.deps.clock)
     try:
-        desk = Desk(rt.settings.hall_code, "2", shift.users["1002"])
+        desk = Desk(rt.settings.hall.code, "2", shift.users["1002"])
         case_no = accept_case(teller_pc, desk, person=2)
         with teller_pc.uow() as session:
             opened = ratings.open_session(session, teller_pc.deps, desk,
@@ -116,7 +118,7 @@ def test_a_follow_up_step_from_the_ledger(qtbot, hall) -> None:  # type: ignore[
     from ui.windows.supervisor import SupervisorWindow
 
     rt, shift = hall
-    w = SupervisorWindow(rt, _user(rt, "9001"), watch=False)
+    w = SupervisorWindow(AppContext(rt, _user(rt, "9001")), watch=False)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitUntil(lambda: w.loads >= 1, timeout=15_000)
@@ -142,9 +144,9 @@ def test_tellers_do_not_get_the_supervisor_view(qtbot, hall, monkeypatch) -> Non
     rt, _shift = hall
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
-    assert app._surface("supervisor", rt, _user(rt, "1001"), "none") is None
+    assert app._surface("supervisor", AppContext(rt, _user(rt, "1001")), "none") is None
     assert warned and "值班长" in warned[0]
-    window = app._surface("supervisor", rt, _user(rt, "9001"), "none")
+    window = app._surface("supervisor", AppContext(rt, _user(rt, "9001")), "none")
     qtbot.addWidget(window)
     assert type(window).__name__ == "SupervisorWindow"
     window.close()
@@ -156,17 +158,17 @@ def test_teller_presses_rate_and_never_sees_the_level(qtbot, hall, tmp_path) -> 
 
     rt, shift = hall
     teller = _user(rt, "1001")
-    w = TellerWindow(rt, teller)
+    w = TellerWindow(AppContext(rt, teller))
     qtbot.addWidget(w)
     w.show()
     pad = SoftPad()
     screen = SoftPadWindow(pad, "1号窗口")  # the applicant's monitor (not shown here:
     qtbot.addWidget(screen)                 # the teller's window keeps the focus)
     screen.resize(1024, 600)
-    service = PadRatingService(rt, pad, teller_id=teller.id, window_no="1").start()
+    service = PadRatingService(rt, pad, actor=teller, window_no="1").start()
     w.rating.attach(service)
     try:
-        case_no = accept_case(rt, Desk(rt.settings.hall_code, "1", teller.id), person=1)
+        case_no = accept_case(rt, Desk(rt.settings.hall.code, "1", teller.user_id), person=1)
 
         class Done:  # what the window remembers of the last submit
             class result:  # noqa: N801
@@ -193,9 +195,11 @@ def test_teller_presses_rate_and_never_sees_the_level(qtbot, hall, tmp_path) -> 
         message = w.status.currentMessage()
         assert "不满意" not in message and "满意" not in message  # never the level
         with rt.uow() as session:
-            waiting = followup.awaiting_callback(session, rt.settings.hall_code, teller.id)
-        assert waiting >= 1
-        qtbot.waitUntil(lambda: w.rating.label.text() == f"差评待回访 {waiting}", timeout=5_000)
+            waiting = followup.awaiting_callback(session, rt.settings.hall.code, teller.user_id)
+        assert waiting >= 1  # the supervisor has a callback to make …
+        assert w.rating.label.text() == "已评价"  # … the teller only knows it was rated
+        shown = " ".join(label.text() for label in w.findChildren(QLabel))
+        assert "差评" not in shown and "不满意" not in shown
     finally:
         service.stop()
         w.runner.wait_idle()

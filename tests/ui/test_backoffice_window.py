@@ -17,15 +17,19 @@ from counter_app.services.backoffice import find_case
 from ui.windows.backoffice import BackOfficeWindow
 
 
-def test_back_office_completes_a_bundle(qtbot, tmp_path: Path, clock, teller_user_factory) -> None:  # type: ignore[no-untyped-def]
+def test_back_office_completes_a_bundle(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, clock, teller_user_factory, app_context
+) -> None:
     url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
-    rt = open_runtime(url, Settings(db_url=url, papers_dir=str(tmp_path / "papers")), clock=clock)
+    settings = Settings.of(db_url=url, papers_dir=str(tmp_path / "papers"))
+    rt = open_runtime(url, settings, clock=clock)
     user = teller_user_factory(rt, clock)
+    handler = teller_user_factory(rt, clock, "backoffice", "2001", "李强")
     person = ApplicantInput("11010519491231002X", "王䶮", "13812345678")
     app = with_all_materials(rt, Application(person, bundle_code="370100-YJS-10"))
     with rt.uow() as session:
-        result = acceptance.accept(session, rt.deps, rt.desk(user.id), app, require_form=False)
-    window = BackOfficeWindow(rt, user)
+        result = acceptance.accept(session, rt.deps, rt.desk(user.user_id), app, require_form=False)
+    window = BackOfficeWindow(app_context(rt, handler))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: len(window.rows) == len(result.sub_items), timeout=10_000)

@@ -46,15 +46,16 @@ class Heartbeat:
 
 
 @pytest.fixture
-def counter(qtbot, tmp_path: Path, clock, teller_user_factory):  # type: ignore[no-untyped-def]
+def counter(qtbot, tmp_path: Path, clock, teller_user_factory, app_context):  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
-    rt = open_runtime(url, Settings(db_url=url, papers_dir=str(tmp_path / "papers")), clock=clock)
+    settings = Settings.of(db_url=url, papers_dir=str(tmp_path / "papers"))
+    rt = open_runtime(url, settings, clock=clock)
     user = teller_user_factory(rt, clock)
     sim = IdCardSimulator(None, baud=115200, replace_after_s=None).start()
     hub = DeviceHub()
     hub.configure({"idcard": f"{sim.path}?baud=115200"}, spool_dir=tmp_path / "spool")
     devices = DeviceController(hub)
-    window = TellerWindow(rt, user, devices)
+    window = TellerWindow(app_context(rt, user, devices))
     qtbot.addWidget(window)
     window.show()
     devices.start()

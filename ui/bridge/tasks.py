@@ -2,7 +2,8 @@
 
 `runner.run(fn, on_done, on_error)` calls `fn()` on a pool thread; the callbacks run
 on the GUI thread. Modelled on Anki's QueryOp: the widget code stays short and the
-window never freezes.
+window never freezes. A failure nobody handles is not silent: it is logged and its
+message goes to the window's message line (`on_failure`), or to a message box.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from counter_app.usecases.errors import is_user_error, user_message
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,11 @@ class TaskRunner(QObject):
             int, tuple[Callable[[Any], None], Callable[[BaseException], None]]
         ] = {}
         self._tokens = itertools.count(1)
+        self._show: Callable[[str], None] | None = None
+
+    def on_failure(self, show: Callable[[str], None]) -> None:
+        """Where unhandled failures are told to the user (the window's message line)."""
+        self._show = show
 
     def run(
         self,
@@ -58,7 +67,7 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> int:
         token = next(self._tokens)
-        self._callbacks[token] = (on_done or (lambda _r: None), on_error or self._log_error)
+        self._callbacks[token] = (on_done or (lambda _r: None), on_error or self.report)
         self.pool.start(_Job(token, fn, self._relay))
         return token
 
@@ -81,6 +90,13 @@ class TaskRunner(QObject):
         if failed is not None:
             failed(exc)  # type: ignore[arg-type]
 
-    @staticmethod
-    def _log_error(exc: BaseException) -> None:
-        log.error("background task failed: %s", getattr(exc, "__traceback_text__", exc))
+    def report(self, exc: BaseException) -> None:
+        """The default failure: logged, and said to the user."""
+        if not is_user_error(exc):
+            log.error("background task failed: %s", getattr(exc, "__traceback_text__", exc))
+        text = user_message(exc)
+        if self._show is not None:
+            self._show(text)
+            return
+        parent = self.parent()
+        QMessageBox.warning(parent if isinstance(parent, QWidget) else None, "快办柜台", text)

@@ -4,7 +4,6 @@ the service call runs on the task runner, never on the GUI thread."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -28,24 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.clock import business_date
-from counter_app.runtime import Runtime
-from counter_app.services import followup
-from counter_app.services.followup import Finding, FollowUpRow, RectifyMode
-from counter_app.store.models import User
-from printing.pdf import followup_report
+from counter_app.domain.followup import Finding, FollowUpStatus, RectifyMode, StepKind
+from counter_app.services.followup import FollowUpRow
+from counter_app.usecases import followups
+from counter_app.usecases.errors import user_message
 from ui.bridge.tasks import TaskRunner
+from ui.context import AppContext
 from ui.style import SLA_COLOURS
 
-ACTIONS = {
-    "callback": "回访",
-    "verify": "核实",
-    "appeal": "申诉",
-    "review": "申诉复核",
-    "rectify": "整改",
-    "rectify_done": "整改完成",
-    "feedback": "反馈申请人",
-    "report": "报送报告单",
-}
+#: The step buttons, in order: every step a person takes (the labels are StepKind's).
+ACTIONS = {s.value: s.label for s in StepKind if s is not StepKind.OPENED}
 
 
 class StepDialog(QDialog):
@@ -130,10 +121,11 @@ class FollowUpPane(QWidget):
     changed = Signal()
     message = Signal(str)
 
-    def __init__(self, rt: Runtime, user: User, runner: TaskRunner,
+    def __init__(self, ctx: AppContext, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rt, self.user, self.runner = rt, user, runner
+        self.ctx, self.runner = ctx, runner
+        self.rt, self.user = ctx.rt, ctx.actor
         self.row: FollowUpRow | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -193,7 +185,7 @@ class FollowUpPane(QWidget):
         for kind, button in self.buttons.items():
             button.setEnabled(kind in allowed and not (kind == "report" and row.reported_at))
         self.sheet_button.setEnabled(row.rectified_at is not None or row.status in (
-            followup.Status.NOT_ADOPTED, followup.Status.CLOSED))
+            FollowUpStatus.NOT_ADOPTED, FollowUpStatus.CLOSED))
 
     def step(self, kind: str) -> None:
         row = self.row
@@ -210,31 +202,16 @@ class FollowUpPane(QWidget):
                  finding: str = "valid", mode: str = "now", deadline: date | None = None,
                  upheld: bool = True) -> None:
         """Record a step in the background (also called by tests)."""
-        rt, user_id = self.rt, self.user.id
-        calls: dict[str, Callable[..., object]] = {
-            "callback": lambda s, a: followup.callback(s, rt.deps, followup_id, a, what,
-                                                       reached=reached),
-            "verify": lambda s, a: followup.verify(s, rt.deps, followup_id, a, finding, what),
-            "appeal": lambda s, a: followup.appeal(s, rt.deps, followup_id, a, what),
-            "review": lambda s, a: followup.review_appeal(s, rt.deps, rt.settings, followup_id,
-                                                          a, upheld, what),
-            "rectify": lambda s, a: followup.rectify(
-                s, rt.deps, rt.settings, followup_id, a, mode, what,
-                deadline=deadline if mode == RectifyMode.LEDGER.value else None),
-            "rectify_done": lambda s, a: followup.rectify_done(s, rt.deps, rt.settings,
-                                                               followup_id, a, what),
-            "feedback": lambda s, a: followup.feedback(s, rt.deps, followup_id, a, what),
-            "report": lambda s, a: followup.mark_reported(s, rt.deps, followup_id, a, what),
-        }
-
-        def work() -> str:
-            with rt.uow() as session:
-                actor = followup.actor_of(session, user_id)
-                fu = calls[kind](session, actor)
-                return followup.STATUS_LABELS[fu.status]  # type: ignore[attr-defined]
-
-        self.runner.run(work, lambda status: self._stepped(kind, followup_id, status),
-                        lambda exc: self.message.emit(f"未保存：{exc}"))
+        rectify_mode = RectifyMode(mode)
+        cmd = followups.TakeStep(
+            self.user, followup_id, StepKind(kind), what, reached=reached,
+            finding=Finding(finding), mode=rectify_mode, upheld=upheld,
+            deadline=deadline if rectify_mode is RectifyMode.LEDGER else None,
+        )
+        self.ctx.call(lambda rt: followups.take_step(rt, cmd),
+                      lambda row: self._stepped(kind, followup_id, row.status_label),
+                      lambda exc: self.message.emit(f"未保存：{user_message(exc)}"),
+                      runner=self.runner)
 
     def _stepped(self, kind: str, followup_id: int, status: str) -> None:
         self.message.emit(f"工单 #{followup_id} 已记录{ACTIONS[kind]}，当前：{status}")
@@ -244,17 +221,10 @@ class FollowUpPane(QWidget):
         row = self.row
         if row is None:
             return
-        rt = self.rt
-        name = f"差评核查整改报告单-CP{row.id:06d}.pdf"
-        path = rt.settings.effective_papers_dir / "followups" / name
-
-        def work() -> Path:
-            with rt.uow() as session:
-                data = followup.report_sheet_data(session, rt.deps, rt.settings, row.id)
-            return followup_report.render(data, path)
-
-        self.runner.run(work, self._sheet_done,
-                        lambda exc: self.message.emit(f"报告单生成失败：{exc}"))
+        cmd = followups.WriteReportSheet(self.user, row.id)
+        self.ctx.call(lambda rt: followups.write_report_sheet(rt, cmd), self._sheet_done,
+                      lambda exc: self.message.emit(f"报告单生成失败：{user_message(exc)}"),
+                      runner=self.runner)
 
     def _sheet_done(self, path: Path) -> None:
         self.last_sheet = path

@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from counter_app.domain.queue import PAUSE_REASONS, QueueError
 from counter_app.runtime import Runtime
-from counter_app.services import queue
 from counter_app.services.queue import Hall
-from counter_app.services.queue_views import WindowView, window_view
-from counter_app.store.models import User
+from counter_app.services.queue_views import WindowView
+from counter_app.usecases import queue
+from counter_app.usecases.errors import user_message
 from ui.bridge.tasks import TaskRunner
+from ui.context import AppContext
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 15_000
@@ -87,13 +87,15 @@ class QueuePanel(QFrame):
     ticket_changed = Signal(object)  # TicketView | None
 
     def __init__(
-        self, rt: Runtime, user: User | None, runner: TaskRunner, parent: QWidget | None = None
+        self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.rt, self.user, self.runner = rt, user, runner
+        self.ctx, self.runner = ctx, runner
+        self.rt, self.user = ctx.rt, ctx.actor
+        rt = self.rt
         self.hall = Hall.of(rt.settings, rt.deps.clock)
-        self.window_no = rt.settings.window_no
-        self.categories = rt.settings.queue_window_categories
+        self.window_no = rt.settings.hall.window_no
+        self.categories = rt.settings.queue.window_categories
         self.view: WindowView | None = None
         self.busy = False
         self.setObjectName("queuePanel")
@@ -155,13 +157,9 @@ class QueuePanel(QFrame):
         return self.view.ticket.number if self.view and self.view.ticket else ""
 
     def refresh(self) -> None:
-        hall, window_no = self.hall, self.window_no
-
-        def load() -> WindowView:
-            with self.rt.uow() as session:
-                return window_view(session, hall, window_no)
-
-        self.runner.run(load, self._show, self._log_failure)
+        window_no = self.window_no
+        self.ctx.call(lambda rt: queue.window_state(rt, window_no), self._show,
+                      self._log_failure, runner=self.runner)
 
     def _show(self, view: WindowView | None) -> None:
         before = self.current_ticket_id
@@ -194,20 +192,17 @@ class QueuePanel(QFrame):
 
     # -- actions ------------------------------------------------------------------------
     def _act(
-        self, fn: Callable[[Session], Any], done_text: Callable[[Any], str] | None = None
+        self, fn: Callable[[Runtime], Any], done_text: Callable[[Any], str] | None = None
     ) -> None:
-        """Run one queue action in a transaction off the GUI thread, then refresh."""
+        """Run one queue use case off the GUI thread, then show the window's state."""
         if self.busy:
             return
         self.busy = True
         self.message.setText("")
-        hall, window_no = self.hall, self.window_no
+        window_no = self.window_no
 
-        def work() -> tuple[Any, WindowView]:
-            with self.rt.uow() as session:
-                result = fn(session)
-            with self.rt.uow() as session:
-                return result, window_view(session, hall, window_no)
+        def work(rt: Runtime) -> tuple[Any, WindowView]:
+            return fn(rt), queue.window_state(rt, window_no)
 
         def ok(pair: tuple[Any, WindowView]) -> None:
             self.busy = False
@@ -220,75 +215,66 @@ class QueuePanel(QFrame):
         def failed(exc: BaseException) -> None:
             self.busy = False
             self.message.setStyleSheet("")
-            if isinstance(exc, QueueError):
-                self.message.setText(str(exc))
-            else:
+            if not isinstance(exc, QueueError):
                 self._log_failure(exc)
-                self.message.setText(f"操作失败：{exc}")
+            self.message.setText(user_message(exc))
 
-        self.runner.run(work, ok, failed)
+        self.ctx.call(work, ok, failed, runner=self.runner)
 
     def _log_failure(self, exc: BaseException) -> None:
         log.error("queue panel: %s", getattr(exc, "__traceback_text__", exc))
 
+    def _here(self) -> queue.AtWindow:
+        return queue.AtWindow(self.user, self.window_no)
+
     def call_next(self) -> None:
-        teller = self.user.id if self.user else None
-        self._act(
-            lambda s: queue.call_next(
-                s, self.hall, self.window_no, teller_id=teller, categories=self.categories or None
-            ),
-            lambda called: "无人等候" if called is None else called.announcement,
-        )
+        cmd = queue.CallNext(self.user, self.window_no, self.categories or None)
+        self._act(lambda rt: queue.call_next(rt, cmd),
+                  lambda called: "无人等候" if called is None else called.announcement)
 
     def recall(self) -> None:
-        self._act(lambda s: queue.recall(s, self.hall, self.window_no),
+        cmd = self._here()
+        self._act(lambda rt: queue.recall(rt, cmd),
                   lambda c: f"重呼 {c.ticket.number}（第 {c.ticket.recalls} 次）")
 
     def no_show(self) -> None:
-        self._act(lambda s: queue.no_show(s, self.hall, self.window_no),
-                  lambda t: f"{t.number} 已过号")
+        cmd = self._here()
+        self._act(lambda rt: queue.no_show(rt, cmd), lambda t: f"{t.number} 已过号")
 
     def done(self) -> None:
-        self._act(lambda s: queue.done(s, self.hall, self.window_no),
+        cmd = queue.Finish(self.user, self.window_no)
+        self._act(lambda rt: queue.finish(rt, cmd),
                   lambda t: f"{t.number} 已办结" if t.status == "done"
                   else f"{t.number} 已回原窗口排队")
 
     def park(self) -> None:
-        self._act(lambda s: queue.park(s, self.hall, self.window_no),
-                  lambda t: f"{t.number} 已挂起")
+        cmd = self._here()
+        self._act(lambda rt: queue.park(rt, cmd), lambda t: f"{t.number} 已挂起")
 
     def unpark(self, number: str) -> None:
-        teller = self.user.id if self.user else None
-        self._act(lambda s: queue.unpark(s, self.hall, self.window_no, number, teller_id=teller),
-                  lambda c: c.announcement)
+        cmd = queue.CallNumber(self.user, self.window_no, number)
+        self._act(lambda rt: queue.unpark(rt, cmd), lambda c: c.announcement)
 
     def call_number(self, number: str) -> None:
-        teller = self.user.id if self.user else None
-        self._act(
-            lambda s: queue.call_number(s, self.hall, self.window_no, number, teller_id=teller),
-            lambda c: c.announcement,
-        )
+        cmd = queue.CallNumber(self.user, self.window_no, number)
+        self._act(lambda rt: queue.call_number(rt, cmd), lambda c: c.announcement)
 
     def reactivate(self, number: str) -> None:
-        self._act(lambda s: queue.reactivate(s, self.hall, number),
+        cmd = queue.Reactivate(self.user, number)
+        self._act(lambda rt: queue.reactivate(rt, cmd),
                   lambda t: f"{t.ticket.number} 已激活，前面 {t.waiting_ahead} 人")
 
     def transfer(self, to_window: str | None, to_category: str | None, back: bool = True) -> None:
-        self._act(
-            lambda s: queue.transfer(
-                s, self.hall, self.window_no, to_window=to_window, to_category=to_category,
-                back=back,
-            ),
-            lambda t: f"{t.number} 已转移",
-        )
+        cmd = queue.Transfer(self.user, self.window_no, to_window, to_category, back)
+        self._act(lambda rt: queue.transfer(rt, cmd), lambda t: f"{t.number} 已转移")
 
     def pause(self, reason: str) -> None:
-        self._act(lambda s: queue.pause(s, self.hall, self.window_no, reason),
-                  lambda _r: "已暂停服务")
+        cmd = queue.Pause(self.user, self.window_no, reason)
+        self._act(lambda rt: queue.pause(rt, cmd), lambda _r: "已暂停服务")
 
     def resume(self) -> None:
-        self._act(lambda s: queue.resume(s, self.hall, self.window_no),
-                  lambda _r: "已恢复服务")
+        cmd = self._here()
+        self._act(lambda rt: queue.resume(rt, cmd), lambda _r: "已恢复服务")
 
     # -- dialogs --------------------------------------------------------------------------
     def ask_transfer(self) -> None:

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.runtime import Runtime
-from counter_app.services import backoffice, caseviews, desk
-from counter_app.store.models import User
+from counter_app.services import caseviews
+from counter_app.usecases import backoffice, cases
+from counter_app.usecases.backoffice import CaseChanged, CompleteSubItem, ReturnSubItem
+from counter_app.usecases.errors import user_message
 from ui.bridge.tasks import TaskRunner
+from ui.context import AppContext
 from ui.panels.papers import PapersDialog
 from ui.style import SLA_COLOURS
 
@@ -32,9 +34,11 @@ COLUMNS = ["办件编号", "事项", "责任单位", "申请人", "受理时间"
 
 
 class BackOfficeWindow(QMainWindow):
-    def __init__(self, rt: Runtime, user: User, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rt, self.user = rt, user
+        self.ctx = ctx
+        self.rt, self.user = ctx.rt, ctx.actor
+        rt, user = self.rt, self.user
         self.runner = TaskRunner(self)
         self.rows: list[caseviews.WorkRow] = []
         self.setWindowTitle(f"快办柜台 · 后台工作台 · {user.name}")
@@ -77,6 +81,7 @@ class BackOfficeWindow(QMainWindow):
         buttons.addWidget(self.message)
         layout.addLayout(buttons)
         self.setCentralWidget(central)
+        self.runner.on_failure(self.message.setText)
         for key, slot in (
             ("Ctrl+D", self.complete_selected),
             ("Ctrl+R", self.return_selected),
@@ -90,12 +95,8 @@ class BackOfficeWindow(QMainWindow):
 
     def refresh(self) -> None:
         unit = self.unit.currentData()
-
-        def load() -> list[caseviews.WorkRow]:
-            with self.rt.uow() as session:
-                return caseviews.work_rows(session, self.rt.deps, unit)
-
-        self.runner.run(load, self.show_rows)
+        self.ctx.call(lambda rt: backoffice.work_list(rt, unit), self.show_rows,
+                      runner=self.runner)
 
     def show_rows(self, rows: list[caseviews.WorkRow]) -> None:
         self.rows = rows
@@ -131,12 +132,9 @@ class BackOfficeWindow(QMainWindow):
         if row is None:
             return
 
-        def work() -> tuple[str, str]:
-            with self.rt.uow() as session:
-                case = backoffice.complete_item(session, self.rt.deps, row.item_id, self.user.id)
-                return case.case_no, case.status
-
-        self.runner.run(work, self._after_change, self._failed)
+        cmd = CompleteSubItem(self.user, row.item_id)
+        self.ctx.call(lambda rt: backoffice.complete_sub_item(rt, cmd), self._after_change,
+                      self._failed, runner=self.runner)
 
     def return_selected(self) -> None:
         row = self.selected()
@@ -146,24 +144,19 @@ class BackOfficeWindow(QMainWindow):
         if not ok or not reason.strip():
             return
 
-        def work() -> tuple[str, str]:
-            with self.rt.uow() as session:
-                case = backoffice.return_item(
-                    session, self.rt.deps, row.item_id, self.user.id, reason
-                )
-                return case.case_no, case.status
+        cmd = ReturnSubItem(self.user, row.item_id, reason)
+        self.ctx.call(lambda rt: backoffice.return_sub_item(rt, cmd), self._after_change,
+                      self._failed, runner=self.runner)
 
-        self.runner.run(work, self._after_change, self._failed)
-
-    def _after_change(self, res: tuple[str, str]) -> None:
-        case_no, status = res
+    def _after_change(self, changed: CaseChanged) -> None:
+        case_no = changed.case_no
         self.refresh()
-        if status == "complete":
+        if changed.status == "complete":
             self.message.setText(f"办件 {case_no} 已全部办结，正在生成办结通知…")
-            self.runner.run(
-                lambda: desk.render_papers(self.rt, case_no, ("completion",)),
-                lambda out: self._show_completion(case_no, out[0]),
-                self._failed,
+            self.ctx.call(
+                lambda rt: cases.write_case_papers(rt, case_no, ("completion",)),
+                lambda out: self._show_completion(case_no, out.papers),
+                self._failed, runner=self.runner,
             )
         else:
             self.message.setText(f"已更新 {case_no}")
@@ -175,11 +168,11 @@ class BackOfficeWindow(QMainWindow):
             f"办件 {case_no} 已全部办结（综合反馈）",
             papers,
             self.runner,
-            self.rt.settings.a4_printer,
+            self.rt.settings.cases.a4_printer,
             self,
         )
         dialog.show()
         self.completion_dialog = dialog
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.setText(f"操作失败：{exc}")
+        self.message.setText(user_message(exc))

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.runtime import Runtime
 from counter_app.services.queue import Hall
 from counter_app.services.queue_views import HallSnapshot, WindowCall
 from ui.bridge.hall_watch import HallWatch
 from ui.bridge.speech import Speaker
+from ui.context import AppContext
 from ui.panels.hall_header import HallHeader
 
 log = logging.getLogger(__name__)
@@ -95,14 +95,15 @@ def _repolish(w: QWidget) -> None:
 class DisplayWindow(QWidget):
     def __init__(
         self,
-        rt: Runtime,
+        ctx: AppContext,
         parent: QWidget | None = None,
         *,
         speaker: Speaker | None = None,
         watch: bool = True,
     ) -> None:
         super().__init__(parent)
-        self.rt = rt
+        self.ctx = ctx
+        rt = self.rt = ctx.rt
         self.hall = Hall.of(rt.settings, rt.deps.clock)
         self.setObjectName("display")
         self.setWindowTitle("快办柜台 · 叫号显示屏")
@@ -116,7 +117,7 @@ class DisplayWindow(QWidget):
         self._announced: int | None = None
         self._hot: dict[str, QTimer] = {}
         self._build()
-        self.watch = HallWatch(rt, self.hall, self)
+        self.watch = HallWatch(rt, self)
         self.watch.changed.connect(self.show_snapshot)
         self.watch.failed.connect(self._failed)
         if watch:
@@ -129,7 +130,7 @@ class DisplayWindow(QWidget):
         root.setSpacing(0)
 
         self.header = HallHeader(
-            self.rt.settings.hall_name, self.rt.deps.clock, seconds=True, margins=(32, 14)
+            self.rt.settings.hall.name, self.rt.deps.clock, seconds=True, margins=(32, 14)
         )
         self.clock = self.header.clock
         root.addWidget(self.header)

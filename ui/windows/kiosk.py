@@ -23,15 +23,14 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.masking import mask_id, mask_name
 from counter_app.domain.queue import PRIORITY_REASONS, QueueError
-from counter_app.runtime import Runtime
-from counter_app.services import queue
 from counter_app.services.queue import Hall, Taken
-from counter_app.services.queue_slip import print_ticket
 from counter_app.services.queue_views import HallSnapshot
+from counter_app.usecases import queue
 from printing.slip import SlipPrinted
 from ui.bridge.devices import DeviceController
 from ui.bridge.hall_watch import HallWatch
 from ui.bridge.tasks import TaskRunner
+from ui.context import AppContext
 from ui.panels.applicant import CardData
 from ui.panels.hall_header import HallHeader
 
@@ -106,7 +105,7 @@ class CategoryButton(QPushButton):
 class KioskWindow(QWidget):
     def __init__(
         self,
-        rt: Runtime,
+        ctx: AppContext,
         parent: QWidget | None = None,
         *,
         card_source: CardSource | None = None,
@@ -114,8 +113,10 @@ class KioskWindow(QWidget):
         watch: bool = True,
     ) -> None:
         super().__init__(parent)
-        self.rt, self.card_source = rt, card_source
-        self.printer = rt.settings.slip_printer if printer is None else printer
+        self.ctx = ctx
+        rt = self.rt = ctx.rt
+        self.card_source = card_source
+        self.printer = rt.settings.devices.slip_printer if printer is None else printer
         self.hall = Hall.of(rt.settings, rt.deps.clock)
         self.runner = TaskRunner(self)
         self.card: CardData | None = None
@@ -135,7 +136,7 @@ class KioskWindow(QWidget):
         self.card_timer = QTimer(self)
         self.card_timer.setSingleShot(True)
         self.card_timer.timeout.connect(self.forget_card)
-        self.watch = HallWatch(rt, self.hall, self, idle_refresh=10.0)
+        self.watch = HallWatch(rt, self, idle_refresh=10.0)
         self.watch.changed.connect(self.show_counts)
         if watch:
             self.watch.start()
@@ -146,7 +147,7 @@ class KioskWindow(QWidget):
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
         self.header = HallHeader(
-            self.rt.settings.hall_name, self.rt.deps.clock, seconds=False, margins=(36, 16)
+            self.rt.settings.hall.name, self.rt.deps.clock, seconds=False, margins=(36, 16)
         )
         self.clock = self.header.clock
         root.addWidget(self.header)
@@ -270,8 +271,8 @@ class KioskWindow(QWidget):
             button.set_waiting(snap.waiting.get(prefix, 0))
 
     def refresh_now(self) -> None:
-        """Read the counts now, on this thread (start-up, tests)."""
-        self.show_counts(self.watch.snapshot())
+        """Read the counts now (in the background; shown when they arrive)."""
+        self.ctx.call(queue.hall_snapshot, self.show_counts, runner=self.runner)
 
     # -- priority and card ----------------------------------------------------------
     def _priority_toggled(self, reason: str, on: bool) -> None:
@@ -335,24 +336,13 @@ class KioskWindow(QWidget):
         self._busy = True
         self._enable(False)
         self.error.setText("")
-        card, reason, hall = self.card, self.priority_reason, self.hall
-
-        def work() -> Taken:
-            with self.rt.uow() as session:
-                if card is not None:
-                    return queue.take_with_card(
-                        session,
-                        hall,
-                        prefix,
-                        id_number=card.id_number,
-                        name=card.name,
-                        birth_date=card.birth_date,
-                        sex=card.sex,
-                        priority_reason=reason,
-                    )
-                return queue.take(session, hall, prefix, priority_reason=reason)
-
-        self.runner.run(work, self._taken, self._take_failed)
+        card = self.card
+        holder = None if card is None else queue.CardHolder(
+            card.id_number, card.name, card.birth_date, card.sex
+        )
+        cmd = queue.TakeTicket(self.ctx.actor, prefix, self.priority_reason, holder)
+        self.ctx.call(lambda rt: queue.take_ticket(rt, cmd), self._taken, self._take_failed,
+                      runner=self.runner)
 
     def _taken(self, taken: Taken) -> None:
         self._busy = False
@@ -362,11 +352,12 @@ class KioskWindow(QWidget):
             b.setChecked(False)
         self.show_result(taken)
         if self.printer:
-            settings, hall, printer = self.rt.settings, self.hall, self.printer
-            self.runner.run(
-                lambda: print_ticket(taken, settings, hall, printer),
+            printer = self.printer
+            self.ctx.call(
+                lambda rt: queue.print_ticket_slip(rt, taken, printer),
                 self._printed,
                 lambda exc: self._printed(SlipPrinted(False, f"打印失败：{exc}")),
+                runner=self.runner,
             )
 
     def _take_failed(self, exc: BaseException) -> None:

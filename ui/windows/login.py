@@ -1,9 +1,14 @@
-"""Teller login, and on a fresh database the creation of the first account."""
+"""Login, and on a fresh database the creation of the first account.
+
+The dialog says which hall and window it opens, checks for empty fields before
+asking the database, and runs every database call (is this a new database? the
+scrypt check of the password) on its task runner: the dialog never freezes.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -13,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain.roles import Actor, Role
 from counter_app.runtime import Runtime
-from counter_app.services.users import Role, UserError, add_user, authenticate, user_count
-from counter_app.store.models import User
+from counter_app.services.users import MIN_PASSWORD
+from counter_app.usecases import staff
+from counter_app.usecases.errors import user_message
 from ui.bridge.tasks import TaskRunner
 
 
@@ -23,62 +30,103 @@ class LoginDialog(QDialog):
     def __init__(self, rt: Runtime, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rt = rt
-        self.user: User | None = None
-        with rt.uow() as session:
-            self.first_run = user_count(session) == 0
-        self.setWindowTitle("快办柜台 · " + ("首次使用：创建账号" if self.first_run else "登录"))
+        self.actor: Actor | None = None
+        self.first_run: bool | None = None  # known once the database answered
+        hall = rt.settings.hall
+        self.setWindowTitle("快办柜台 · 登录")
+        self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
-        if self.first_run:
-            layout.addWidget(
-                QLabel("这是一个新的数据库，请创建第一个账号（管理员，可办理所有业务）。")
-            )
+        self.where = QLabel(f"{hall.name}<br><b>{hall.window_no}号窗口</b>")
+        self.where.setTextFormat(Qt.TextFormat.RichText)
+        self.where.setWordWrap(True)
+        layout.addWidget(self.where)
+        self.intro = QLabel("正在连接数据库…")
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
         form = QFormLayout()
         self.staff_no = QLineEdit()
+        self.staff_no.setMaxLength(32)
+        self.name = QLineEdit()
+        self.name.setMaxLength(64)
+        self.name_label = QLabel("姓名")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(128)
         form.addRow("工号", self.staff_no)
-        self.name = QLineEdit()
-        self.role = QComboBox()
-        for role in Role:
-            self.role.addItem(role.label, role)
-        self.role.setCurrentIndex(self.role.findData(Role.ADMIN))
-        if self.first_run:
-            form.addRow("姓名", self.name)
+        form.addRow(self.name_label, self.name)
         form.addRow("密码", self.password)
         layout.addLayout(form)
+        self.name.setVisible(False)
+        self.name_label.setVisible(False)
         self.error = QLabel("")
         self.error.setObjectName("error")
+        self.error.setWordWrap(True)
         layout.addWidget(self.error)
         self.runner = TaskRunner(self, max_threads=1)
         self.buttons = buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            "创建并登录" if self.first_run else "登录"
-        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("登录")
+        self.ok.setEnabled(False)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.try_login)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.staff_no.setFocus()
+        self.runner.run(lambda: staff.needs_first_user(rt), self._mode, self._unreachable)
 
+    # -- the database answered ----------------------------------------------------------
+    def _mode(self, first: bool) -> None:
+        self.first_run = first
+        self.ok.setEnabled(True)
+        if first:
+            self.setWindowTitle("快办柜台 · 首次使用：创建账号")
+            self.intro.setText(
+                "这是一个新的数据库，请创建第一个账号（管理员，可办理所有业务）。"
+                f"密码至少 {MIN_PASSWORD} 位。"
+            )
+            self.ok.setText("创建并登录")
+            self.name.setVisible(True)
+            self.name_label.setVisible(True)
+        else:
+            self.intro.setText("请输入工号和密码。")
+
+    def _unreachable(self, exc: BaseException) -> None:
+        self.intro.setText("")
+        self.error.setText(user_message(exc))
+
+    # -- log in ---------------------------------------------------------------------------
     def try_login(self) -> None:
-        try:
-            with self.rt.uow() as session:
-                if self.first_run:
-                    user = add_user(
-                        session,
-                        self.staff_no.text(),
-                        self.name.text(),
-                        self.password.text(),
-                        Role.ADMIN,
-                        None,
-                        self.rt.deps.clock,
-                    )
-                else:
-                    user = authenticate(session, self.staff_no.text(), self.password.text())
-                session.expunge(user)
-        except UserError as exc:
-            self.error.setText(str(exc))
+        if self.first_run is None or self.runner.busy:
             return
-        self.user = user
+        staff_no, password = self.staff_no.text().strip(), self.password.text()
+        missing = [label for label, value in (
+            ("工号", staff_no),
+            ("姓名", self.name.text().strip() if self.first_run else "-"),
+            ("密码", password),
+        ) if not value]
+        if missing:
+            self.error.setText(f"请填写{'、'.join(missing)}")
+            {"工号": self.staff_no, "姓名": self.name, "密码": self.password}[missing[0]].setFocus()
+            return
+        self.error.setText("正在验证…")
+        self.ok.setEnabled(False)
+        rt, name = self.rt, self.name.text().strip()
+        if self.first_run:
+            command = staff.AddUser(None, staff_no, name, password, Role.ADMIN)
+            self.runner.run(lambda: staff.add_user(rt, command), self._logged_in, self._failed)
+        else:
+            login = staff.LogIn(staff_no, password)
+            self.runner.run(lambda: staff.log_in(rt, login), self._logged_in, self._failed)
+
+    def _logged_in(self, actor: Actor) -> None:
+        self.actor = actor
+        self.error.setText("")
         self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ok.setEnabled(True)
+        self.error.setText(user_message(exc))
+        self.password.clear()  # a wrong password never stays in the field
+        self.password.setFocus()

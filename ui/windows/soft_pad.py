@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.services.soft_pad import Prompt, SoftPad
+from counter_app.infra.soft_pad import Prompt, SoftPad
 
 # Colours from green to red; no emoji (a hall PC may have no colour-emoji font).
 FACES = {5: ("非常满意", "#1b7f3b"), 4: ("满意", "#4c9a2a"), 3: ("基本满意", "#b28a00"),

@@ -9,11 +9,10 @@ up here within seconds, on any PC.
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, QUrl
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,13 +36,17 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.clock import business_date, local
+from counter_app.domain.followup import FollowUpStatus
 from counter_app.domain.rating import LEVELS_BEST_FIRST
-from counter_app.runtime import Runtime
-from counter_app.services import board as board_service
-from counter_app.services import followup, hall_events, outbox, report_export, reports
+from counter_app.services import followup, outbox, reports
 from counter_app.services.reports import CAUSE_LABELS
-from counter_app.store.models import User
+from counter_app.usecases import followups
+from counter_app.usecases import outbox as outbox_ops
+from counter_app.usecases import reports as report_ops
+from counter_app.usecases.errors import user_message
+from ui.bridge.hall_watch import HallListenerThread
 from ui.bridge.tasks import TaskRunner
+from ui.context import AppContext
 from ui.panels.charts import BarChart, KpiTile, LineChart
 from ui.panels.followup_actions import FollowUpPane
 from ui.style import BAD, MUTED, SLA_COLOURS
@@ -51,39 +54,6 @@ from ui.style import BAD, MUTED, SLA_COLOURS
 log = logging.getLogger(__name__)
 REFRESH_MS = 30_000
 DEBOUNCE_MS = 400
-SUPERVISOR_ROLES = ("supervisor", "admin")
-
-
-class _HallWatcher(QObject):
-    """A worker thread blocked on the hall listener; `changed` fires on the GUI thread."""
-
-    changed = Signal()
-
-    def __init__(self, rt: Runtime, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rt = rt
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="hall-watcher", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(3)
-
-    def _run(self) -> None:
-        try:
-            listener = hall_events.open_listener(self.rt.engine)
-        except Exception:
-            log.exception("no hall listener; the view refreshes on its timer only")
-            return
-        try:
-            while not self._stop.is_set():
-                if listener.wait(1.0):
-                    self.changed.emit()
-        finally:
-            listener.close()
 
 
 def _table(columns: list[str]) -> QTableWidget:
@@ -122,15 +92,17 @@ def _fill(table: QTableWidget, rows: list[list[str]],
 
 
 class SupervisorWindow(QMainWindow):
-    def __init__(self, rt: Runtime, user: User, parent: QWidget | None = None,
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None,
                  *, watch: bool = True) -> None:
         super().__init__(parent)
-        self.rt, self.user = rt, user
+        self.ctx = ctx
+        self.rt, self.user = ctx.rt, ctx.actor
+        rt = self.rt
         self.runner = TaskRunner(self)
-        self.board: board_service.Board | None = None
+        self.board: report_ops.Board | None = None
         self.last_alert_id: int | None = None
         self.loads = 0
-        self.setWindowTitle(f"快办柜台 · 值班长视图 · {user.name}")
+        self.setWindowTitle(f"快办柜台 · 值班长视图 · {self.user.name}")
         self.resize(1920, 1080)
 
         central = QWidget()
@@ -168,10 +140,10 @@ class SupervisorWindow(QMainWindow):
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.timeout.connect(self._hall_changed)
-        self.watcher: _HallWatcher | None = None
+        self.watcher: HallListenerThread | None = None
         if watch:
-            self.watcher = _HallWatcher(rt, self)
-            self.watcher.changed.connect(lambda: self.debounce.start(DEBOUNCE_MS))
+            self.watcher = HallListenerThread(rt, self)
+            self.watcher.woke.connect(lambda: self.debounce.start(DEBOUNCE_MS))
             self.watcher.start()
         self.refresh()
 
@@ -180,7 +152,7 @@ class SupervisorWindow(QMainWindow):
     def _top_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         title = QLabel(f"值班长视图 · {self.user.name}（{self.user.staff_no}）· "
-                       f"{self.rt.settings.hall_name}")
+                       f"{self.rt.settings.hall.name}")
         title.setObjectName("topbar")
         title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         title.setToolTip(title.text())
@@ -279,7 +251,7 @@ class SupervisorWindow(QMainWindow):
         self.fu_table.itemSelectionChanged.connect(self._followup_selected)
         lv.addWidget(self.fu_table, 1)
         splitter.addWidget(left)
-        self.fu_pane = FollowUpPane(self.rt, self.user, self.runner)
+        self.fu_pane = FollowUpPane(self.ctx, self.runner)
         self.fu_pane.changed.connect(self.refresh)
         self.fu_pane.message.connect(lambda text: self.status.showMessage(text, 10_000))
         splitter.addWidget(self.fu_pane)
@@ -323,18 +295,20 @@ class SupervisorWindow(QMainWindow):
 
     def refresh(self) -> None:
         day, window = self._filters()
-        self.runner.run(lambda: board_service.load_board(self.rt, day, window), self._show,
-                        self._failed)
+        query = report_ops.ShiftQuery(self.user, day, window)
+        self.ctx.call(lambda rt: report_ops.board(rt, query), self._show, self._failed,
+                      runner=self.runner)
 
     def _failed(self, exc: BaseException) -> None:
         log.error("board load failed: %s", getattr(exc, "__traceback_text__", exc))
-        self.status.showMessage(f"刷新失败：{exc}", 10_000)
+        self.status.showMessage(f"刷新失败：{user_message(exc)}", 10_000)
 
     def _hall_changed(self) -> None:
         self.refresh()
         if self.last_alert_id is not None:
             last = self.last_alert_id
-            self.runner.run(lambda: board_service.new_alerts(self.rt, last), self._show_alerts)
+            self.ctx.call(lambda rt: followups.alerts_since(rt, last), self._show_alerts,
+                          runner=self.runner)
 
     def _show_alerts(self, alerts: list[followup.Alert]) -> None:
         if not alerts:
@@ -347,7 +321,7 @@ class SupervisorWindow(QMainWindow):
         self.alert.setVisible(True)
         QApplication.beep()
 
-    def _show(self, board: board_service.Board) -> None:
+    def _show(self, board: report_ops.Board) -> None:
         self.board = board
         self.loads += 1
         if self.last_alert_id is None:
@@ -437,7 +411,7 @@ class SupervisorWindow(QMainWindow):
         open_rows = [r for r in rows if r.sla.value != "done"]
         overdue = sum(1 for r in rows if r.sla.value == "overdue")
         soon = sum(1 for r in rows if r.sla.value == "due_soon")
-        waiting = sum(1 for r in rows if r.status == followup.Status.OPEN)
+        waiting = sum(1 for r in rows if r.status == FollowUpStatus.OPEN)
         self.fu_summary.setText(f"未办结 {len(open_rows)}　待回访 {waiting}　即将到期 {soon}　"
                                 f"逾期 {overdue}　（整改期限按工作日计算）")
         selected = self.fu_pane.current_id
@@ -470,7 +444,7 @@ class SupervisorWindow(QMainWindow):
         self.ob_tiles["retrying"].set(str(box.retrying), alert=box.retrying > 0)
         self.ob_tiles["delivered"].set(str(box.delivered))
         self.ob_tiles["parked"].set(str(box.parked), alert=box.parked > 0)
-        url = self.rt.settings.hcp_url
+        url = self.rt.settings.delivery.url
         oldest = f"最早待发送：{local(box.oldest_pending):%m-%d %H:%M}" if box.oldest_pending \
             else "没有待发送的记录"
         self.ob_note.setText(
@@ -484,36 +458,42 @@ class SupervisorWindow(QMainWindow):
         self.ob_table.setVisible(bool(box.parked_rows))
 
     def _requeue(self) -> None:
-        def work() -> int:
-            with self.rt.uow() as session:
-                return outbox.requeue_parked(session, self.rt.deps.clock())
-
-        self.runner.run(work, lambda n: (self.status.showMessage(f"{n} 条记录已重新排队", 8000),
-                                         self.refresh()))
+        cmd = outbox_ops.Requeue(self.user)
+        self.ctx.call(lambda rt: outbox_ops.requeue_parked(rt, cmd),
+                      lambda n: (self.status.showMessage(f"{n} 条记录已重新排队", 8000),
+                                 self.refresh()), runner=self.runner)
 
     # -- exports -----------------------------------------------------------------------------
 
-    def _export(self, suffix: str, writer) -> None:  # type: ignore[no-untyped-def]
+    def _export(self, suffix: str) -> None:
         if self.board is None:
             return
         s = self.board.summary
         name = f"值班日报-{s.day.isoformat()}{'-' + s.window + '号窗口' if s.window else ''}"
-        default = str(self.rt.settings.effective_papers_dir / "reports" / f"{name}.{suffix}")
+        default = str(self.rt.settings.cases.effective_papers_dir / "reports" / f"{name}.{suffix}")
         path, _ = QFileDialog.getSaveFileName(self, "导出值班日报", default)
         if not path:
             return
-        self.runner.run(lambda: writer(s, Path(path)), self._exported,
-                        lambda exc: self.status.showMessage(f"导出失败：{exc}", 10_000))
+        query = report_ops.ShiftQuery(self.user, s.day, s.window)
+        out = Path(path)
+        self.ctx.call(
+            lambda rt: report_ops.export_shift(
+                rt, query, out if suffix == "pdf" else None, out if suffix == "xlsx" else None
+            )[1][0],
+            self._exported,
+            lambda exc: self.status.showMessage(f"导出失败：{user_message(exc)}", 10_000),
+            runner=self.runner,
+        )
 
     def _exported(self, path: Path) -> None:
         self.status.showMessage(f"已导出 {path}", 10_000)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def export_pdf(self) -> None:
-        self._export("pdf", report_export.write_pdf)
+        self._export("pdf")
 
     def export_xlsx(self) -> None:
-        self._export("xlsx", report_export.write_xlsx)
+        self._export("xlsx")
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         self.timer.stop()

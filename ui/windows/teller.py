@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.application import ApplicationError
 from counter_app.domain.clock import local
-from counter_app.runtime import Runtime
-from counter_app.services import caseviews, desk
-from counter_app.store.models import User
-from ui.bridge.devices import DeviceController
+from counter_app.usecases import cases
+from counter_app.usecases.cases import Outcome, SubmitApplication, Submitted
+from counter_app.usecases.errors import user_message
 from ui.bridge.rating_hook import RatingHook
 from ui.bridge.tasks import TaskRunner
 from ui.bridge.wedge_filter import WedgeFilter
+from ui.context import AppContext
 from ui.panels.accept import AcceptPanel
 from ui.panels.applicant import ApplicantPanel, CardData
 from ui.panels.cases import CasesPanel
@@ -40,20 +40,16 @@ REFRESH_MS = 30_000
 
 
 class TellerWindow(QMainWindow):
-    def __init__(
-        self,
-        rt: Runtime,
-        user: User,
-        devices: DeviceController | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rt, self.user, self.devices = rt, user, devices
-        self.hub = devices.hub if devices is not None else None
+        self.ctx = ctx
+        self.rt, self.user, self.devices = ctx.rt, ctx.actor, ctx.devices
+        rt, user = self.rt, self.user
+        self.hub = ctx.hub
         self.runner = TaskRunner(self)
-        self.last_submitted: desk.Submitted | None = None
+        self.last_submitted: Submitted | None = None
         self.dialogs: list[PapersDialog] = []
-        window_no = rt.settings.window_no
+        window_no = rt.settings.hall.window_no
         self.setWindowTitle(f"快办柜台 · {window_no}号窗口 · {user.name}")
         self.resize(1366, 768)
 
@@ -62,12 +58,12 @@ class TellerWindow(QMainWindow):
         root.setContentsMargins(6, 4, 6, 4)
         top = QHBoxLayout()
         self.title = QLabel(
-            f"{window_no}号窗口 · {user.name}({user.staff_no}) · {rt.settings.hall_name}"
+            f"{window_no}号窗口 · {user.name}({user.staff_no}) · {rt.settings.hall.name}"
         )
         self.title.setObjectName("topbar")
         self.clock_label = QLabel("")
         self.lights = DeviceLights()
-        self.rating = RatingHook(self)  # 好差评: F8 请评价, "差评待回访 N"
+        self.rating = RatingHook(self, self)  # 好差评: F8 请评价
         top.addWidget(self.title)
         top.addStretch(1)
         top.addWidget(self.rating.label)
@@ -76,7 +72,7 @@ class TellerWindow(QMainWindow):
         top.addSpacing(12)
         top.addWidget(self.lights)
         root.addLayout(top)
-        self.queue = QueuePanel(rt, user, self.runner)  # F1 叫号 … F7 办结
+        self.queue = QueuePanel(ctx, self.runner)  # F1 叫号 … F7 办结
         root.addWidget(self.queue)
 
         self.applicant = ApplicantPanel()
@@ -93,6 +89,7 @@ class TellerWindow(QMainWindow):
         root.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.status = self.statusBar()
+        self.runner.on_failure(lambda text: self.status.showMessage(text, 15000))
 
         self.applicant.changed.connect(self._applicant_changed)
         self.applicant.read_card_requested.connect(self.read_card)
@@ -142,6 +139,20 @@ class TellerWindow(QMainWindow):
             action.triggered.connect(slot)
             menu.addAction(action)
 
+    # -- what the rating hook asks of the window (ui.bridge.rating_hook.RatingHost) ----
+    @property
+    def settings(self):  # type: ignore[no-untyped-def]
+        return self.rt.settings
+
+    def current_ticket_id(self) -> int | None:
+        return self.queue.current_ticket_id
+
+    def last_case_no(self) -> str | None:
+        return self.last_submitted.result.case_no if self.last_submitted else None
+
+    def show_message(self, text: str, good: bool = False) -> None:
+        self.status.showMessage(text, 10000)
+
     def _tick(self) -> None:
         self.clock_label.setText(local(self.rt.deps.clock()).strftime("%Y-%m-%d %H:%M"))
 
@@ -151,12 +162,8 @@ class TellerWindow(QMainWindow):
         self.accept.set_applicant(person)
         if self.applicant.id_valid():
             number = person.id_number
-
-            def count() -> int:
-                with self.rt.uow() as session:
-                    return caseviews.history_count(session, number)
-
-            self.runner.run(count, self._show_history)
+            self.ctx.call(lambda rt: cases.history_count(rt, number), self._show_history,
+                          runner=self.runner)
 
     def _show_history(self, count: int) -> None:
         self.applicant.set_history(count)
@@ -219,13 +226,10 @@ class TellerWindow(QMainWindow):
             self.accept.reject_button,
         ):
             button.setEnabled(False)
-        self.runner.run(
-            lambda ticket=self.queue.current_ticket_id: desk.submit(
-                self.rt, self.user.id, app, outcome, reason, ticket_id=ticket
-            ),
-            self._submitted,
-            self._submit_failed,
-        )
+        command = SubmitApplication(self.user, app, Outcome(outcome), reason,
+                                    ticket_id=self.queue.current_ticket_id)
+        self.ctx.call(lambda rt: cases.submit_application(rt, command), self._submitted,
+                      self._submit_failed, runner=self.runner)
 
     def reject(self) -> None:
         if not self.accept.items:
@@ -236,7 +240,7 @@ class TellerWindow(QMainWindow):
         if ok and reason.strip():
             self.submit("reject", reason)
 
-    def _submitted(self, done: desk.Submitted) -> None:
+    def _submitted(self, done: Submitted) -> None:
         self.last_submitted = done
         result = done.result
         self.accept.message.setText("")
@@ -258,13 +262,13 @@ class TellerWindow(QMainWindow):
         self.accept._set_enabled()
         if isinstance(exc, ApplicationError):
             self.accept.message.setText("请更正：\n" + "\n".join(e.message for e in exc.errors))
-        else:
-            log.error("submit failed: %s", getattr(exc, "__traceback_text__", exc))
-            self.accept.message.setText(f"提交失败，未保存：{exc}")
+            return
+        log.error("submit failed: %s", getattr(exc, "__traceback_text__", exc))
+        self.accept.message.setText(user_message(exc))
 
     def show_papers(self, case_no: str, summary: str, papers: dict) -> None:
         dialog = PapersDialog(
-            case_no, summary, papers, self.runner, self.rt.settings.a4_printer, self
+            case_no, summary, papers, self.runner, self.rt.settings.cases.a4_printer, self
         )
         dialog.setModal(False)
         dialog.show()
@@ -276,22 +280,15 @@ class TellerWindow(QMainWindow):
             self.show_papers(r.case_no, f"办件编号 {r.case_no}", self.last_submitted.papers)
 
     def open_case_papers(self, case_no: str) -> None:
-        self.runner.run(
-            lambda: desk.render_papers(self.rt, case_no),
-            lambda res: self.show_papers(case_no, f"办件编号 {case_no}", res[0]),
-            lambda exc: self.status.showMessage(f"无法生成文书：{exc}", 10000),
+        self.ctx.call(
+            lambda rt: cases.write_case_papers(rt, case_no),
+            lambda res: self.show_papers(case_no, f"办件编号 {case_no}", res.papers),
+            runner=self.runner,
         )
 
     # -- cases list ---------------------------------------------------------------------
     def refresh_cases(self) -> None:
-        window_no = self.rt.settings.window_no
-
-        def load() -> list[caseviews.CaseRow]:
-            with self.rt.uow() as session:
-                return caseviews.desk_cases(session, self.rt.deps, window_no)
-
-        self.runner.run(load, self.cases.show_rows)
-        self.rating.refresh_count()
+        self.ctx.call(cases.desk_cases, self.cases.show_rows, runner=self.runner)
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         self.timer.stop()

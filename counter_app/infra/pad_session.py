@@ -21,15 +21,17 @@ from typing import Protocol
 
 from counter_app.domain.rating import (
     NotRatedCause,
+    RatingChannel,
     RatingError,
     RatingInput,
     Reason,
     from_pad_level,
     reasons_from_labels,
 )
+from counter_app.domain.roles import Actor
 from counter_app.runtime import Runtime
-from counter_app.services import ratings
-from counter_app.services.ratings import AlreadyRecorded, Channel, SessionView, Visit
+from counter_app.services.ratings import AlreadyRecorded, Recorded, SessionView
+from counter_app.usecases import ratings as rating_ops
 from devices.base import DeviceEvent
 from devices.pad.driver import NotRated, RatingReceived
 from devices.pad.driver import NotRatedCause as PadCause
@@ -62,11 +64,12 @@ class SessionStarted:
 
 @dataclass(frozen=True)
 class SessionEnded:
+    """Whether the applicant rated, never how (the pad faces the applicant)."""
+
     session_id: int
     visit_key: str
     rated: bool
     cause: str  # Chinese label when not rated, "" when rated
-    followup_opened: bool  # a bad rating: the supervisor has been alerted
 
 
 @dataclass(frozen=True)
@@ -89,17 +92,17 @@ class PadRatingService:
         rt: Runtime,
         pad: RatingPad,
         *,
-        teller_id: int | None = None,
+        actor: Actor,
         window_no: str | None = None,
         timeout_s: int | None = None,
-        channel: str = Channel.WINDOW_PAD,
+        channel: RatingChannel = RatingChannel.WINDOW_PAD,
         on_event: Callable[[ServiceEvent], None] | None = None,
     ) -> None:
         self.rt = rt
         self.pad = pad
-        self.teller_id = teller_id
-        self.window_no = window_no or rt.settings.window_no
-        self.timeout_s = max(10, min(255, int(timeout_s or rt.settings.rating_timeout_s)))
+        self.actor = actor
+        self.window_no = window_no or rt.settings.hall.window_no
+        self.timeout_s = max(10, min(255, int(timeout_s or rt.settings.ratings.timeout_s)))
         self.channel = channel
         self._listeners: list[Callable[[ServiceEvent], None]] = [on_event] if on_event else []
         self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
@@ -107,7 +110,7 @@ class PadRatingService:
         self._pending = 0
         self._thread: threading.Thread | None = None
         self._current: SessionView | None = None
-        self.stored: list[ratings.Recorded] = []  # what this service stored (tests, logs)
+        self.stored: list[Recorded] = []  # what this service stored (tests, logs)
 
     # ---- life ------------------------------------------------------------------------
 
@@ -130,6 +133,10 @@ class PadRatingService:
     def add_listener(self, callback: Callable[[ServiceEvent], None]) -> None:
         self._listeners.append(callback)
 
+    def remove_listener(self, callback: Callable[[ServiceEvent], None]) -> None:
+        if callback in self._listeners:
+            self._listeners.remove(callback)
+
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Block until every queued request and result has been handled (tests)."""
         with self._idle:
@@ -142,10 +149,14 @@ class PadRatingService:
     # ---- requests (any thread) ------------------------------------------------------
 
     def request_for_case(self, case_no: str, *, trigger: str = "key") -> None:
-        self._submit(lambda: self._open(lambda s: ratings.visit_of_case(s, case_no), trigger))
+        self._submit(lambda: self._open(self._ask(case_no=case_no, trigger=trigger)))
 
     def request_for_ticket(self, ticket_id: int, *, trigger: str = "key") -> None:
-        self._submit(lambda: self._open(lambda s: ratings.visit_of_ticket(s, ticket_id), trigger))
+        self._submit(lambda: self._open(self._ask(ticket_id=ticket_id, trigger=trigger)))
+
+    def _ask(self, **visit: object) -> rating_ops.AskRating:
+        return rating_ops.AskRating(self.actor, self.window_no, channel=self.channel,
+                                    **visit)  # type: ignore[arg-type]
 
     def cancel(self) -> None:
         """The teller cancels the open rating (the pad reports it back as cancelled)."""
@@ -182,31 +193,23 @@ class PadRatingService:
                 log.exception("rating listener failed")
 
     def _close_stale(self) -> None:
-        with self.rt.uow() as session:
-            closed = ratings.close_stale(session, self.rt.deps, self.rt.settings.hall_code,
-                                         self.window_no)
+        closed = rating_ops.close_stale_sessions(self.rt, self.window_no)
         if closed:
             log.info("%d rating sessions left open by a previous run closed", closed)
 
-    def _open(self, resolve: Callable[..., Visit], trigger: str) -> None:
-        desk = self.rt.desk(self.teller_id)
-        if desk.window_no != self.window_no:
-            desk = type(desk)(desk.hall_code, self.window_no, self.teller_id)
+    def _open(self, ask: rating_ops.AskRating) -> None:
         try:
-            with self.rt.uow() as session:
-                visit = resolve(session)
-                view = ratings.open_session(session, self.rt.deps, desk, visit,
-                                            channel=self.channel, trigger=trigger)
-        except RatingError as exc:
+            view = rating_ops.ask_rating(self.rt, ask)
+        except (RatingError, PermissionError) as exc:
             self._emit(RequestRefused(str(exc)))
             return
         self._current = view
         try:
-            self.pad.open_session(view.case_no or visit.queue_no, view.business,
+            self.pad.open_session(view.case_no or view.queue_no, view.business,
                                   self.timeout_s, session_id=view.pad_session_id)
         except Exception as exc:  # the pad refused: the session ends unrated at once
             log.warning("pad refused session %s: %s", view.id, exc)
-            self._store_not_rated(view.id, NotRatedCause.CANCELLED, f"评价器拒绝: {exc}")
+            self._store_not_rated(view.id, NotRatedCause.CANCELLED, "评价器拒绝了本次评价")
             return
         self._emit(SessionStarted(view.id, view.visit_key, view.business))
 
@@ -217,7 +220,8 @@ class PadRatingService:
             self._submit(lambda: self._store_rating(event, 0))
         elif isinstance(event, NotRated):
             cause = _CAUSES.get(event.cause, NotRatedCause.CANCELLED)
-            self._submit(lambda: self._store_not_rated(event.session_id, cause, event.detail))
+            self._submit(lambda: self._store_not_rated(event.session_id, cause, event.detail,
+                                                       reasked=_reasked(event)))
 
     def _session_id(self, pad_session_id: int) -> int:
         return pad_session_id  # the pad's id is the session row's id (see SessionView)
@@ -231,9 +235,8 @@ class PadRatingService:
         rating = RatingInput(level, reasons, comment)
         sid = self._session_id(event.session_id)
         try:
-            with self.rt.uow() as session:
-                done = ratings.record_rating(session, self.rt.deps, self.rt.settings, sid,
-                                             rating, reasons_mask=event.reasons_mask)
+            done = rating_ops.record_rating(self.rt, rating_ops.RecordRating(
+                sid, rating, event.reasons_mask, _reasked(event)))
         except AlreadyRecorded:
             log.info("rating for session %s already stored; repeat ignored", sid)
             return
@@ -246,17 +249,17 @@ class PadRatingService:
         self._ended(done)
 
     def _store_not_rated(self, sid: int, cause: NotRatedCause, detail: str,
-                         attempt: int = 0) -> None:
+                         attempt: int = 0, reasked: bool = False) -> None:
         try:
-            with self.rt.uow() as session:
-                done = ratings.record_not_rated(session, self.rt.deps, sid, cause, detail)
+            done = rating_ops.record_not_rated(
+                self.rt, rating_ops.RecordNotRated(sid, cause, detail, reasked))
         except AlreadyRecorded:
             return
         except RatingError as exc:
             log.warning("not-rated for session %s not stored: %s", sid, exc)
             return
         except Exception:
-            self._retry(lambda: self._store_not_rated(sid, cause, detail, attempt + 1),
+            self._retry(lambda: self._store_not_rated(sid, cause, detail, attempt + 1, reasked),
                         attempt, sid)
             return
         self._ended(done)
@@ -275,11 +278,16 @@ class PadRatingService:
     def _resubmit(self, job: Callable[[], None]) -> None:
         self._jobs.put(job)  # already counted as pending by _retry
 
-    def _ended(self, done: ratings.Recorded) -> None:
+    def _ended(self, done: Recorded) -> None:
         self.stored.append(done)
         if self._current is not None and self._current.id == done.session_id:
             self._current = None
         self._emit(
             SessionEnded(done.session_id, done.visit_key, done.rated,
-                         done.cause.label if done.cause else "", done.followup_id is not None)
+                         done.cause.label if done.cause else "")
         )
+
+
+def _reasked(event: DeviceEvent) -> bool:
+    """Whether the pad driver had to ask again after its link dropped."""
+    return bool(getattr(event, "reasked_after_link_loss", False))

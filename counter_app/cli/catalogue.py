@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.catalogue import CatalogueError, load_catalogue, load_for_check
-from counter_app.cli import CliError, print_json
+from counter_app.cli.runner import CliError, print_json
 from counter_app.domain.catalogue import BOARDS, Bundle, Catalogue, Item
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "catalogue",
+        parents=[common],
         help="事项目录：检查、列出",
         description="事项目录（一件事、事项、材料、表单字段）",
     )
@@ -23,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     check = sub.add_parser(
         "check",
+        parents=[common],
         help="检查目录文件",
         description="检查目录。不给 FILE 时检查随程序安装的目录；给出单个文件时，"
         "以默认目录中的其他文件为上下文检查它（同名文件被替换）；也可以给出一个目录。",
@@ -32,7 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("--json", action="store_true", help="以 JSON 输出")
     check.set_defaults(handler=run_check)
 
-    listing = sub.add_parser("list", help="列出一件事和事项", description="列出一件事和事项")
+    listing = sub.add_parser("list", help="列出一件事和事项", description="列出一件事和事项",
+                             parents=[common])
     listing.add_argument("--json", action="store_true", help="以 JSON 输出")
     listing.add_argument("--dir", type=Path, metavar="DIR",
                          help="目录文件夹（默认：随程序安装的目录）")

@@ -7,14 +7,15 @@ import argparse
 from datetime import date
 from typing import Any
 
-from counter_app.cli import CliError, print_json
+from counter_app.cli import runner
+from counter_app.cli.runner import CliError, print_json
 
 
-def register(sub: Any) -> None:
-    rep = sub.add_parser("report", help="统计报表").add_subparsers(
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    rep = sub.add_parser("report", help="统计报表", parents=[common]).add_subparsers(
         dest="report_command", required=True
     )
-    sh = rep.add_parser("shift", help="值班日报 (排队、办件、好差评、差评整改)")
+    sh = rep.add_parser("shift", help="值班日报 (排队、办件、好差评、差评整改)", parents=[common])
     sh.add_argument("--date", help="日期 YYYY-MM-DD (默认今天)")
     sh.add_argument("--window", help="只统计某窗口")
     sh.add_argument("--json", action="store_true", help="输出 JSON")
@@ -33,23 +34,24 @@ def _day(text: str | None) -> date | None:
 
 
 def cmd_shift(args: argparse.Namespace) -> int:
-    from counter_app.cli_db import _runtime
-    from counter_app.services import report_export, reports
+    from pathlib import Path
+
+    from counter_app.services import reports
+    from counter_app.usecases.reports import ShiftQuery, export_shift
 
     day = _day(args.date)
-    rt = _runtime(args)
-    with rt.uow() as session:
-        summary = reports.shift_summary(session, rt.deps, rt.settings, day, args.window)
-    rt.close()
-    written = []
-    if args.pdf:
-        written.append(str(report_export.write_pdf(summary, args.pdf)))
-    if args.xlsx:
-        written.append(str(report_export.write_xlsx(summary, args.xlsx)))
+    with runner.runtime(args) as rt:
+        query = ShiftQuery(runner.actor(args, rt), day, args.window)
+        summary, written = export_shift(
+            rt, query, Path(args.pdf) if args.pdf else None, Path(args.xlsx) if args.xlsx else None
+        )
     if args.json:
         print_json(summary.as_json())
     elif not written:
-        print(f"{report_export.shift_report.TITLE}　{report_export.subtitle(summary)}")
+        from printing.pdf.shift_report import TITLE
+
+        where = f"{summary.window}号窗口" if summary.window else "全厅"
+        print(f"{TITLE}　{summary.day.isoformat()}　{where}")
         for f in reports.figures(summary):
             note = f"　［{f.note}］" if f.note else ""
             print(f"  {f.label}：{f.text}{note}")

@@ -1,14 +1,13 @@
-"""Typed models of the hall queue (叫号): tickets, their service stretches at the
-windows, the windows' state, and the hall's event log the displays follow.
+"""The hall queue (叫号): tickets, their service stretches at the windows, the
+windows' state, and the hall's event log the displays follow.
 
 The queue lives in the database, never only in memory: after a power cut every
-PC picks up where the hall was.
-"""
+PC picks up where the hall was."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -21,7 +20,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from counter_app.store.models import Applicant, Base
+from counter_app.domain.queue import TicketStatus, TransactionOutcome
+from counter_app.store.models.base import Base
+from counter_app.store.types import enum_type
+
+if TYPE_CHECKING:
+    from counter_app.store.models.applicant import Applicant
 
 
 class TicketCounter(Base):
@@ -60,7 +64,9 @@ class Ticket(Base):
     priority_reason: Mapped[str] = mapped_column(String(32), default="")
     boost: Mapped[int] = mapped_column(Integer, default=0)
     rank: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    status: Mapped[TicketStatus] = mapped_column(
+        enum_type(TicketStatus, "status"), default=TicketStatus.WAITING
+    )
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id"))
     channel: Mapped[str] = mapped_column(String(16), default="kiosk")  # kiosk/idcard/walk_in/cli
     target_window: Mapped[str | None] = mapped_column(String(8))  # only this window may call
@@ -105,15 +111,15 @@ class TicketTransaction(Base):
     __tablename__ = "ticket_transactions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(
-        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
-    )
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     window_no: Mapped[str] = mapped_column(String(8))
     teller_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     category: Mapped[str] = mapped_column(String(4))
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
-    outcome: Mapped[str] = mapped_column(String(16), default="")  # done/transfer/no_show/park
+    outcome: Mapped[TransactionOutcome] = mapped_column(
+        enum_type(TransactionOutcome, "outcome"), default=TransactionOutcome.OPEN
+    )
     note: Mapped[str] = mapped_column(String(255), default="")
 
     ticket: Mapped[Ticket] = relationship(back_populates="transactions")

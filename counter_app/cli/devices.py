@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from counter_app.cli import CliError
+from counter_app.cli.runner import CliError
 from counter_app.domain.masking import mask_card, mask_id, mask_name
 
 DEVICE_FAILURE = 1
@@ -35,7 +35,8 @@ DEVICE_FAILURE = 1
 # ---- registration -------------------------------------------------------------------
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Device commands talk to ports, not to the database (`common` is unused)."""
     _register_simulate(subparsers)
     _register_device(subparsers)
 

@@ -8,15 +8,16 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from counter_app.cli import CliError, print_json
+from counter_app.cli import runner
+from counter_app.cli.runner import print_json
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    queue = sub.add_parser("queue", help="排队叫号").add_subparsers(
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    queue = sub.add_parser("queue", help="排队叫号", parents=[common]).add_subparsers(
         dest="queue_command", required=True
     )
 
-    take = queue.add_parser("take", help="取号")
+    take = queue.add_parser("take", help="取号", parents=[common])
     take.add_argument("--category", required=True, help="业务类别前缀，如 A")
     take.add_argument(
         "--priority", nargs="?", const="优先", default="", metavar="REASON",
@@ -27,13 +28,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     take.add_argument("--json", action="store_true")
     take.set_defaults(handler=cmd_take)
 
-    nxt = queue.add_parser("call-next", help="呼叫下一位")
+    nxt = queue.add_parser("call-next", help="呼叫下一位", parents=[common])
     _window(nxt)
     nxt.add_argument("--categories", help="本窗口办理的业务类别，如 AB (缺省：上次设置或全部)")
     nxt.add_argument("--json", action="store_true")
     nxt.set_defaults(handler=cmd_call_next)
 
-    call = queue.add_parser("call", help="指定号码呼叫")
+    call = queue.add_parser("call", help="指定号码呼叫", parents=[common])
     _window(call)
     call.add_argument("number")
     call.add_argument("--json", action="store_true")
@@ -45,23 +46,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         ("park", "挂起当前号", cmd_park),
         ("resume", "恢复服务", cmd_resume),
     ):
-        p = queue.add_parser(name, help=help_text)
+        p = queue.add_parser(name, help=help_text, parents=[common])
         _window(p)
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=handler)
 
-    react = queue.add_parser("reactivate", help="过号激活 (顺延几位后重新排队)")
+    react = queue.add_parser("reactivate", help="过号激活 (顺延几位后重新排队)", parents=[common])
     react.add_argument("number")
     react.add_argument("--json", action="store_true")
     react.set_defaults(handler=cmd_reactivate)
 
-    unpark = queue.add_parser("unpark", help="取回挂起的号")
+    unpark = queue.add_parser("unpark", help="取回挂起的号", parents=[common])
     _window(unpark)
     unpark.add_argument("number")
     unpark.add_argument("--json", action="store_true")
     unpark.set_defaults(handler=cmd_unpark)
 
-    tr = queue.add_parser("transfer", help="转移到其他窗口或业务类别")
+    tr = queue.add_parser("transfer", help="转移到其他窗口或业务类别", parents=[common])
     _window(tr)
     tr.add_argument("--to-window", help="转到窗口")
     tr.add_argument("--to-category", help="转到业务类别")
@@ -71,23 +72,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     tr.add_argument("--json", action="store_true")
     tr.set_defaults(handler=cmd_transfer)
 
-    done = queue.add_parser("done", help="办结当前号")
+    done = queue.add_parser("done", help="办结当前号", parents=[common])
     _window(done)
     done.add_argument("--note", default="", help="备注")
     done.add_argument("--json", action="store_true")
     done.set_defaults(handler=cmd_done)
 
-    pause = queue.add_parser("pause", help="暂停服务")
+    pause = queue.add_parser("pause", help="暂停服务", parents=[common])
     _window(pause)
     pause.add_argument("--reason", default="", help="暂停原因")
     pause.add_argument("--json", action="store_true")
     pause.set_defaults(handler=cmd_pause)
 
-    status = queue.add_parser("status", help="大厅排队状态")
+    status = queue.add_parser("status", help="大厅排队状态", parents=[common])
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=cmd_status)
 
-    stats = queue.add_parser("stats", help="当日排队统计 (等候、办理时长，秒)")
+    stats = queue.add_parser("stats", help="当日排队统计 (等候、办理时长，秒)", parents=[common])
     stats.add_argument("--day", help="日期 YYYYMMDD (缺省：今天)")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=cmd_stats)
@@ -97,24 +98,10 @@ def _window(p: argparse.ArgumentParser) -> None:
     p.add_argument("--window", required=True, help="窗口号")
 
 
-def _run(args: argparse.Namespace, action: Callable[[Any, Any, Any], Any]) -> Any:
-    """Open the database, run `action(session, hall, rt)` in one transaction."""
-    from counter_app.cli_db import _runtime
-    from counter_app.domain.queue import QueueError
-    from counter_app.services.queue import Hall
-
-    rt = _runtime(args)
-    try:
-        try:
-            hall = Hall.of(rt.settings, rt.deps.clock)
-        except ValueError as exc:
-            raise CliError(f"排队配置有误：{exc}") from exc
-        with rt.uow() as session:
-            return action(session, hall, rt)
-    except QueueError as exc:
-        raise CliError(str(exc)) from exc
-    finally:
-        rt.close()
+def _run(args: argparse.Namespace, action: Callable[[Any, Any], Any]) -> Any:
+    """Open the database and call `action(rt, actor)`: one use case."""
+    with runner.runtime(args) as rt:
+        return action(rt, runner.actor(args, rt))
 
 
 def _ticket_line(t: Any) -> str:
@@ -123,19 +110,15 @@ def _ticket_line(t: Any) -> str:
 
 
 def cmd_take(args: argparse.Namespace) -> int:
-    from counter_app.services import queue
+    from counter_app.usecases import queue
 
-    def act(session: Any, hall: Any, rt: Any) -> Any:
-        taken = queue.take(session, hall, args.category, priority_reason=args.priority,
-                           channel="cli")
-        return taken, hall, rt.settings
+    def act(rt: Any, actor: Any) -> Any:
+        taken = queue.take_ticket(rt, queue.TakeTicket(actor, args.category, args.priority,
+                                                       channel="cli"))
+        printed = queue.print_ticket_slip(rt, taken, args.printer) if args.printer else None
+        return taken, printed
 
-    taken, hall, settings = _run(args, act)
-    printed = None
-    if args.printer:
-        from counter_app.services.queue_slip import print_ticket
-
-        printed = print_ticket(taken, settings, hall, args.printer)
+    taken, printed = _run(args, act)
     if args.json:
         data = {**taken.as_json(), "category": taken.ticket.category}
         if printed is not None:
@@ -149,10 +132,10 @@ def cmd_take(args: argparse.Namespace) -> int:
 
 
 def cmd_call_next(args: argparse.Namespace) -> int:
-    from counter_app.services import queue
+    from counter_app.usecases import queue
 
-    called = _run(args, lambda s, h, _rt: queue.call_next(s, h, args.window,
-                                                         categories=args.categories))
+    called = _run(args, lambda rt, a: queue.call_next(
+        rt, queue.CallNext(a, args.window, args.categories)))
     if called is None:
         if args.json:
             print_json({"ticket": None, "window": args.window, "status": "nothing-waiting"})
@@ -163,24 +146,28 @@ def cmd_call_next(args: argparse.Namespace) -> int:
 
 
 def cmd_call(args: argparse.Namespace) -> int:
-    from counter_app.services import queue
+    from counter_app.usecases import queue
 
     return _print_called(
-        args, _run(args, lambda s, h, _rt: queue.call_number(s, h, args.window, args.number))
+        args, _run(args, lambda rt, a: queue.call_number(
+            rt, queue.CallNumber(a, args.window, args.number)))
     )
 
 
 def cmd_recall(args: argparse.Namespace) -> int:
-    from counter_app.services import queue
+    from counter_app.usecases import queue
 
-    return _print_called(args, _run(args, lambda s, h, _rt: queue.recall(s, h, args.window)))
+    return _print_called(
+        args, _run(args, lambda rt, a: queue.recall(rt, queue.AtWindow(a, args.window)))
+    )
 
 
 def cmd_unpark(args: argparse.Namespace) -> int:
-    from counter_app.services import queue
+    from counter_app.usecases import queue
 
     return _print_called(
-        args, _run(args, lambda s, h, _rt: queue.unpark(s, h, args.window, args.number))
+        args, _run(args, lambda rt, a: queue.unpark(
+            rt, queue.CallNumber(a, args.window, args.number)))
     )
 
 
@@ -202,23 +189,23 @@ def _print_ticket(args: argparse.Namespace, view: Any, text: str) -> int:
 
 
 def cmd_no_show(args: argparse.Namespace) -> int:
-    from counter_app.services import queue
+    from counter_app.usecases import queue
 
-    view = _run(args, lambda s, h, _rt: queue.no_show(s, h, args.window))
+    view = _run(args, lambda rt, a: queue.no_show(rt, queue.AtWindow(a, args.window)))
     return _print_ticket(args, view, "已过号")
 
 
 def cmd_park(args: argparse.Namespace) -> int:
-    from counter_app.services import queue
+    from counter_app.usecases import queue
 
-    view = _run(args, lambda s, h, _rt: queue.park(s, h, args.window))
+    view = _run(args, lambda rt, a: queue.park(rt, queue.AtWindow(a, args.window)))
     return _print_ticket(args, view, "已挂起")
 
 
 def cmd_done(args: argparse.Namespace) -> int:
-    from counter_app.services import queue
+    from counter_app.usecases import queue
 
-    view = _run(args, lambda s, h, _rt: queue.done(s, h, args.window, args.note))
+    view = _run(args, lambda rt, a: queue.finish(rt, queue.Finish(a, args.window, args.note)))
     text = "已办结" if view.status == "done" else f"已办结，回到 {view.window_no} 号窗口前排队"
     if view.status == "waiting":
         text = "本窗口已办结，回原窗口排队"
@@ -226,9 +213,9 @@ def cmd_done(args: argparse.Namespace) -> int:
 
 
 def cmd_reactivate(args: argparse.Namespace) -> int:
-    from counter_app.services import queue
+    from counter_app.usecases import queue
 
-    taken = _run(args, lambda s, h, _rt: queue.reactivate(s, h, args.number))
+    taken = _run(args, lambda rt, a: queue.reactivate(rt, queue.Reactivate(a, args.number)))
     if args.json:
         print_json(taken.as_json())
     else:
@@ -237,14 +224,14 @@ def cmd_reactivate(args: argparse.Namespace) -> int:
 
 
 def cmd_transfer(args: argparse.Namespace) -> int:
-    from counter_app.services import queue
+    from counter_app.usecases import queue
 
     view = _run(
         args,
-        lambda s, h, _rt: queue.transfer(
-            s, h, args.window, to_window=args.to_window, to_category=args.to_category,
+        lambda rt, a: queue.transfer(rt, queue.Transfer(
+            a, args.window, to_window=args.to_window, to_category=args.to_category,
             back=not args.no_return, place=args.place,
-        ),
+        )),
     )
     where = "、".join(
         x for x in (
@@ -257,9 +244,9 @@ def cmd_transfer(args: argparse.Namespace) -> int:
 
 
 def cmd_pause(args: argparse.Namespace) -> int:
-    from counter_app.services import queue
+    from counter_app.usecases import queue
 
-    _run(args, lambda s, h, _rt: queue.pause(s, h, args.window, args.reason))
+    _run(args, lambda rt, a: queue.pause(rt, queue.Pause(a, args.window, args.reason)))
     if args.json:
         print_json({"window": args.window, "paused": True, "reason": args.reason})
     else:
@@ -268,9 +255,9 @@ def cmd_pause(args: argparse.Namespace) -> int:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    from counter_app.services import queue
+    from counter_app.usecases import queue
 
-    _run(args, lambda s, h, _rt: queue.resume(s, h, args.window))
+    _run(args, lambda rt, a: queue.resume(rt, queue.AtWindow(a, args.window)))
     if args.json:
         print_json({"window": args.window, "paused": False})
     else:
@@ -279,9 +266,9 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from counter_app.services.queue_views import hall_snapshot
+    from counter_app.usecases import queue
 
-    snap = _run(args, lambda s, h, _rt: hall_snapshot(s, h))
+    snap = _run(args, lambda rt, _a: queue.hall_snapshot(rt))
     if args.json:
         print_json(snap.as_json())
         return 0
@@ -297,9 +284,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from counter_app.services.queue_views import queue_stats
+    from counter_app.usecases import queue
 
-    stats = _run(args, lambda s, h, _rt: queue_stats(s, h, args.day))
+    stats = _run(args, lambda rt, _a: queue.queue_stats(rt, args.day))
     if args.json:
         print_json(stats.as_json())
         return 0

@@ -1,69 +1,30 @@
-"""Typed models of the case store (办件库) and the people who use it."""
+"""The case store (办件库): cases, their sub-items, materials and history."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     ForeignKey,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from counter_app.store.types import UtcDateTime
+from counter_app.domain.application import MaterialStatus
+from counter_app.domain.case import CaseChannel, CaseStatus, SubItemStatus
+from counter_app.domain.catalogue import CaseKind
+from counter_app.store.models.base import Base
+from counter_app.store.types import enum_type
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON, list[Any]: JSON}
-
-
-class User(Base):
-    """A teller, back-office handler, supervisor or administrator."""
-
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    staff_no: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(64))
-    role: Mapped[str] = mapped_column(String(16))  # teller / backoffice / supervisor / admin
-    unit_code: Mapped[str | None] = mapped_column(String(32))  # back-office unit
-    password_hash: Mapped[str] = mapped_column(String(255))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime]
-
-
-class Applicant(Base):
-    """A person known to the hall. The full ID number is kept; screens mask it."""
-
-    __tablename__ = "applicants"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    id_number: Mapped[str] = mapped_column(String(32), unique=True)
-    id_type: Mapped[str] = mapped_column(String(16), default="resident")
-    name: Mapped[str] = mapped_column(String(128))
-    phone: Mapped[str] = mapped_column(String(32), default="")
-    sex: Mapped[str] = mapped_column(String(4), default="")
-    birth_date: Mapped[date | None] = mapped_column(Date)
-    address: Mapped[str] = mapped_column(String(255), default="")
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
+if TYPE_CHECKING:
+    from counter_app.store.models.applicant import Applicant
+    from counter_app.store.models.user import User
 
 
 class CaseCounter(Base):
@@ -90,8 +51,10 @@ class Case(Base):
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
     bundle_code: Mapped[str | None] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(128))
-    channel: Mapped[str] = mapped_column(String(16), default="window")
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    channel: Mapped[CaseChannel] = mapped_column(
+        enum_type(CaseChannel, "channel"), default=CaseChannel.WINDOW
+    )
+    status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus, "status"), index=True)
     accepted_at: Mapped[datetime] = mapped_column(index=True)
     due_date: Mapped[date | None] = mapped_column(Date)
     instant_due_at: Mapped[datetime | None]
@@ -131,7 +94,7 @@ class CaseItem(Base):
     item_name: Mapped[str] = mapped_column(String(128))
     unit_code: Mapped[str] = mapped_column(String(32), index=True)
     unit_name: Mapped[str] = mapped_column(String(128))
-    case_kind: Mapped[str] = mapped_column(String(16))
+    case_kind: Mapped[CaseKind] = mapped_column(enum_type(CaseKind, "case_kind"))
     statutory_days: Mapped[int] = mapped_column(Integer)
     statutory_unit: Mapped[str] = mapped_column(String(16))
     committed_days: Mapped[int] = mapped_column(Integer)
@@ -141,7 +104,9 @@ class CaseItem(Base):
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
     due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     instant_due_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[SubItemStatus] = mapped_column(
+        enum_type(SubItemStatus, "status"), default=SubItemStatus.PENDING, index=True
+    )
     handled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     handled_at: Mapped[datetime | None]
     note: Mapped[str] = mapped_column(Text, default="")
@@ -163,7 +128,7 @@ class CaseMaterial(Base):
     form: Mapped[str] = mapped_column(String(24))
     count: Mapped[int] = mapped_column(Integer, default=1)
     standard: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16))  # received/shared/tolerated/not_needed/missing
+    status: Mapped[MaterialStatus] = mapped_column(enum_type(MaterialStatus, "status"))
     promised_date: Mapped[date | None] = mapped_column(Date)
     supplied_at: Mapped[datetime | None]
 
@@ -183,6 +148,3 @@ class CaseEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     case: Mapped[Case] = relationship(back_populates="events")
-
-
-from counter_app.store import queue_models, rating_models  # noqa: E402,F401

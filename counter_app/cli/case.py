@@ -1,0 +1,182 @@
+"""`counter-app case …`: accept an application handed in as JSON, show, print, and
+the back office's done / return."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from counter_app.cli import runner
+from counter_app.cli.runner import CliError, print_json
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    case = sub.add_parser("case", help="办件", parents=[common]).add_subparsers(
+        dest="case_command", required=True
+    )
+
+    acc = case.add_parser("accept", help="受理一份 JSON 申请 (网上/自助渠道)", parents=[common])
+    acc.add_argument("file", help="申请 JSON 文件，- 表示标准输入")
+    acc.add_argument("--json", action="store_true")
+    acc.add_argument("--window", help="窗口号 (默认取配置)")
+    acc.set_defaults(handler=cmd_accept)
+
+    show = case.add_parser("show", help="查看办件", parents=[common])
+    show.add_argument("case_no")
+    show.add_argument("--json", action="store_true")
+    show.add_argument("--unmasked", action="store_true", help="显示完整证件号码")
+    show.set_defaults(handler=cmd_show)
+
+    lst = case.add_parser("list", help="未办结办件", parents=[common])
+    lst.add_argument("--json", action="store_true")
+    lst.add_argument("--unit", help="只看某责任单位的待办子事项")
+    lst.set_defaults(handler=cmd_list)
+
+    prt = case.add_parser("print", help="打印文书为 PDF", parents=[common])
+    prt.add_argument("case_no")
+    prt.add_argument(
+        "--doc",
+        required=True,
+        choices=["receipt", "supplement", "tolerance", "credit", "rejection", "completion"],
+        help="receipt 受理通知书, supplement 一次性告知书, tolerance 容缺受理通知书, "
+        "credit 信用承诺书, rejection 不予受理通知书, completion 办结通知",
+    )
+    prt.add_argument("--out", required=True, help="输出 PDF 文件")
+    prt.set_defaults(handler=cmd_print)
+
+    done = case.add_parser("complete", help="后台办结子事项", parents=[common])
+    done.add_argument("case_no")
+    done.add_argument("--item", action="append", help="事项编码 (可多次; 缺省为全部待办)")
+    done.add_argument("--result", default="", help="办理结果")
+    done.add_argument("--json", action="store_true")
+    done.set_defaults(handler=cmd_complete)
+
+    ret = case.add_parser("return", help="后台退回子事项", parents=[common])
+    ret.add_argument("case_no")
+    ret.add_argument("--item", required=True)
+    ret.add_argument("--reason", required=True)
+    ret.set_defaults(handler=cmd_return)
+
+
+def _read_json(path: str) -> Any:
+    import sys
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"无法读取申请文件 {path}: {exc.strerror}") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"申请文件不是有效的 JSON（第{exc.lineno}行第{exc.colno}列）") from exc
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    from counter_app.application_json import parse_application
+    from counter_app.usecases import cases
+
+    data = _read_json(args.file)
+    with runner.runtime(args) as rt:
+        app, outcome, reason = parse_application(data, rt.deps.catalogue)
+        done = cases.submit_application(rt, cases.SubmitApplication(
+            runner.actor(args, rt), app,
+            cases.Outcome.REJECT if outcome == "reject" else cases.Outcome.AUTO,
+            reason, window_no=args.window, write_papers=False,
+        ))
+    if args.json:
+        print_json(done.result.as_json())
+    else:
+        _print_result(done.result)
+    return 0
+
+
+def _print_result(result: Any) -> None:
+    from counter_app.domain.case import CaseStatus
+
+    print(f"办件编号 {result.case_no}  {CaseStatus(result.status).label}  {result.title}")
+    for s in result.sub_items:
+        print(f"  {s.item_code}  {s.item_name}  → {s.unit_name}  办结期限 {s.due_date}")
+    for w in result.warnings:
+        print(f"  ⚠ {w}")
+    print(f"  可打印文书: {'、'.join(result.papers)}")
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from counter_app.usecases import cases
+
+    with runner.runtime(args) as rt:
+        detail = cases.show_case(
+            rt, cases.ShowCase(runner.actor(args, rt), args.case_no, args.unmasked)
+        )
+    if args.json:
+        print_json(detail.as_json())
+    else:
+        print(f"{detail.case_no}  {detail.status_label}  {detail.title}")
+        print(f"  申请人 {detail.applicant.name} {detail.applicant.id_number}")
+        for i in detail.sub_items:
+            print(f"  {i.item_name} → {i.unit_name}  {i.status_label}  期限 {i.due_date}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from counter_app.usecases import backoffice
+
+    with runner.runtime(args) as rt:
+        rows = backoffice.work_list(rt, args.unit)
+    data = [
+        {
+            "case_no": r.case_no,
+            "item_code": r.item_code,
+            "item_name": r.item_name,
+            "unit": r.unit_code,
+            "applicant": r.applicant_id,
+            "due_date": r.due_date.isoformat() if r.due_date else None,
+            "sla": r.sla.value,
+            "sla_text": r.sla_text,
+        }
+        for r in rows
+    ]
+    if args.json:
+        print_json(data)
+    else:
+        for r in data:
+            print(
+                f"{r['case_no']}  {r['item_name']}  {r['unit']}  {r['due_date']}  {r['sla_text']}"
+            )
+    return 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from counter_app.usecases import cases
+
+    with runner.runtime(args) as rt:
+        out = cases.print_paper(rt, args.case_no, args.doc, Path(args.out))
+    print(f"已生成 {out}")
+    return 0
+
+
+def cmd_complete(args: argparse.Namespace) -> int:
+    from counter_app.usecases import backoffice
+
+    with runner.runtime(args) as rt:
+        detail = backoffice.complete_case_items(rt, backoffice.CompleteCaseItems(
+            runner.actor(args, rt), args.case_no, tuple(args.item or ()), args.result
+        ))
+    if args.json:
+        print_json(detail.as_json())
+    else:
+        print(f"{detail.case_no}  {detail.status_label}")
+    return 0
+
+
+def cmd_return(args: argparse.Namespace) -> int:
+    from counter_app.usecases import backoffice
+
+    with runner.runtime(args) as rt:
+        backoffice.return_case_item(rt, backoffice.ReturnCaseItem(
+            runner.actor(args, rt), args.case_no, args.item, args.reason
+        ))
+    print("已退回")
+    return 0

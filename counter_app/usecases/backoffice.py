@@ -1,0 +1,108 @@
+"""The back office (拆包分办 → 综合反馈): a unit's worklist; complete or return a
+sub-item. When the last sub-item is done the case is complete and its completion
+notice can be printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from counter_app.domain.case import CaseStatus, SubItemStatus
+from counter_app.domain.roles import Actor, Permission
+from counter_app.runtime import Runtime
+from counter_app.services import backoffice, caseviews
+from counter_app.services.backoffice import BackOfficeError, find_case
+
+
+def work_list(rt: Runtime, unit_code: str | None) -> list[caseviews.WorkRow]:
+    """Pending sub-items of a unit (all units when None), most urgent first."""
+    with rt.read() as session:
+        return caseviews.work_rows(session, rt.deps, unit_code)
+
+
+@dataclass(frozen=True)
+class CaseChanged:
+    case_no: str
+    status: CaseStatus
+
+
+@dataclass(frozen=True)
+class CompleteSubItem:
+    actor: Actor
+    item_id: int
+    result: str = ""
+
+
+@dataclass(frozen=True)
+class ReturnSubItem:
+    actor: Actor
+    item_id: int
+    reason: str
+
+
+def complete_sub_item(rt: Runtime, cmd: CompleteSubItem) -> CaseChanged:
+    cmd.actor.require(Permission.HANDLE_SUB_ITEM)
+    with rt.write() as session:
+        case = backoffice.complete_item(session, rt.deps, cmd.item_id, cmd.actor.user_id,
+                                        cmd.result)
+        return CaseChanged(case.case_no, CaseStatus(case.status))
+
+
+def return_sub_item(rt: Runtime, cmd: ReturnSubItem) -> CaseChanged:
+    cmd.actor.require(Permission.HANDLE_SUB_ITEM)
+    with rt.write() as session:
+        case = backoffice.return_item(session, rt.deps, cmd.item_id, cmd.actor.user_id,
+                                      cmd.reason)
+        return CaseChanged(case.case_no, CaseStatus(case.status))
+
+
+@dataclass(frozen=True)
+class CompleteCaseItems:
+    """Complete the named sub-items of a case (all pending ones when none named)."""
+
+    actor: Actor
+    case_no: str
+    item_codes: tuple[str, ...] = ()
+    result: str = ""
+
+
+@dataclass(frozen=True)
+class ReturnCaseItem:
+    actor: Actor
+    case_no: str
+    item_code: str
+    reason: str
+
+
+def complete_case_items(rt: Runtime, cmd: CompleteCaseItems) -> caseviews.CaseDetail:
+    cmd.actor.require(Permission.HANDLE_SUB_ITEM)
+    with rt.write() as session:
+        case = _case(session, cmd.case_no)
+        wanted = set(cmd.item_codes)
+        unknown = wanted - {i.item_code for i in case.items}
+        if unknown:
+            raise BackOfficeError(f"办件{case.case_no}中没有事项：{'、'.join(sorted(unknown))}")
+        targets = [
+            i.id for i in case.items
+            if i.status == SubItemStatus.PENDING and (not wanted or i.item_code in wanted)
+        ]
+        for item_id in targets:
+            backoffice.complete_item(session, rt.deps, item_id, cmd.actor.user_id, cmd.result)
+        return caseviews.case_detail(case)
+
+
+def return_case_item(rt: Runtime, cmd: ReturnCaseItem) -> caseviews.CaseDetail:
+    cmd.actor.require(Permission.HANDLE_SUB_ITEM)
+    with rt.write() as session:
+        case = _case(session, cmd.case_no)
+        item = next((i for i in case.items if i.item_code == cmd.item_code), None)
+        if item is None:
+            raise BackOfficeError(f"办件{case.case_no}中没有事项 {cmd.item_code}")
+        backoffice.return_item(session, rt.deps, item.id, cmd.actor.user_id, cmd.reason)
+        return caseviews.case_detail(case)
+
+
+def _case(session, case_no: str):  # type: ignore[no-untyped-def]
+    case = find_case(session, case_no)
+    if case is None:
+        raise BackOfficeError(f"未找到办件 {case_no}")
+    return case

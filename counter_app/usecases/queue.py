@@ -1,0 +1,225 @@
+"""The hall queue (叫号): take a ticket, and everything a window does with it — call
+next, call a number, recall, no-show, reactivate, transfer, park and take back,
+done, pause and resume — plus what the window, the kiosk and the display show.
+
+Each action is one short write transaction; call next takes the window's row lock
+and the first waiting ticket with SKIP LOCKED (services.queue), so two windows
+never call the same person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from counter_app.domain.queue import QueueError
+from counter_app.domain.roles import Actor, Permission
+from counter_app.runtime import Runtime
+from counter_app.services import hall_events, queue, queue_slip, queue_views
+from counter_app.services.queue import Called, Hall, Taken, TicketView
+from printing.slip import SlipPrinted
+
+
+def hall_of(rt: Runtime) -> Hall:
+    """This hall's queue rules on the runtime's clock (QueueError on bad settings)."""
+    try:
+        return Hall.of(rt.settings, rt.deps.clock)
+    except ValueError as exc:
+        raise QueueError(f"排队配置有误：{exc}") from None
+
+
+# ---- taking a ticket -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardHolder:
+    """The person on an ID card laid on the kiosk's reader."""
+
+    id_number: str
+    name: str
+    birth_date: date | None = None
+    sex: str = ""
+
+
+@dataclass(frozen=True)
+class TakeTicket:
+    actor: Actor
+    category: str
+    priority_reason: str = ""
+    holder: CardHolder | None = None
+    channel: str = "kiosk"
+
+
+def take_ticket(rt: Runtime, cmd: TakeTicket) -> Taken:
+    cmd.actor.require(Permission.TAKE_TICKET)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        if cmd.holder is None:
+            return queue.take(session, hall, cmd.category, priority_reason=cmd.priority_reason,
+                              channel=cmd.channel)
+        h = cmd.holder
+        return queue.take_with_card(
+            session, hall, cmd.category, id_number=h.id_number, name=h.name,
+            birth_date=h.birth_date, sex=h.sex, priority_reason=cmd.priority_reason,
+        )
+
+
+def print_ticket_slip(rt: Runtime, taken: Taken, printer: str | None = None) -> SlipPrinted:
+    """Print the slip of a ticket just taken (blocking: run it off the GUI thread)."""
+    return queue_slip.print_ticket(taken, rt.settings, hall_of(rt), printer)
+
+
+# ---- at the window ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AtWindow:
+    """An action of the teller at a window on the ticket being served there."""
+
+    actor: Actor
+    window_no: str
+
+
+@dataclass(frozen=True)
+class CallNext(AtWindow):
+    categories: str | None = None  # the window's work profile, e.g. "AB"
+
+
+@dataclass(frozen=True)
+class CallNumber(AtWindow):
+    number: str
+
+
+@dataclass(frozen=True)
+class Finish(AtWindow):
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Transfer(AtWindow):
+    to_window: str | None = None
+    to_category: str | None = None
+    back: bool = True  # the person returns to this window afterwards
+    place: str = "first"  # first / last / taken
+
+
+@dataclass(frozen=True)
+class Pause(AtWindow):
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Reactivate:
+    actor: Actor
+    number: str
+
+
+def call_next(rt: Runtime, cmd: CallNext) -> Called | None:
+    """Close the ticket at the window (if any) and call the next; None: nobody waits."""
+    cmd.actor.require(Permission.SERVE_WINDOW)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        return queue.call_next(session, hall, cmd.window_no, teller_id=cmd.actor.user_id,
+                               categories=cmd.categories)
+
+
+def call_number(rt: Runtime, cmd: CallNumber) -> Called:
+    cmd.actor.require(Permission.SERVE_WINDOW)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        return queue.call_number(session, hall, cmd.window_no, cmd.number,
+                                 teller_id=cmd.actor.user_id)
+
+
+def recall(rt: Runtime, cmd: AtWindow) -> Called:
+    cmd.actor.require(Permission.SERVE_WINDOW)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        return queue.recall(session, hall, cmd.window_no)
+
+
+def no_show(rt: Runtime, cmd: AtWindow) -> TicketView:
+    cmd.actor.require(Permission.SERVE_WINDOW)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        return queue.no_show(session, hall, cmd.window_no)
+
+
+def park(rt: Runtime, cmd: AtWindow) -> TicketView:
+    cmd.actor.require(Permission.SERVE_WINDOW)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        return queue.park(session, hall, cmd.window_no)
+
+
+def unpark(rt: Runtime, cmd: CallNumber) -> Called:
+    cmd.actor.require(Permission.SERVE_WINDOW)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        return queue.unpark(session, hall, cmd.window_no, cmd.number,
+                            teller_id=cmd.actor.user_id)
+
+
+def finish(rt: Runtime, cmd: Finish) -> TicketView:
+    """办结 the ticket at the window (a transferred one returns to its first window)."""
+    cmd.actor.require(Permission.SERVE_WINDOW)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        return queue.done(session, hall, cmd.window_no, cmd.note)
+
+
+def transfer(rt: Runtime, cmd: Transfer) -> TicketView:
+    cmd.actor.require(Permission.SERVE_WINDOW)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        return queue.transfer(session, hall, cmd.window_no, to_window=cmd.to_window,
+                              to_category=cmd.to_category, back=cmd.back, place=cmd.place)
+
+
+def pause(rt: Runtime, cmd: Pause) -> None:
+    cmd.actor.require(Permission.SERVE_WINDOW)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        queue.pause(session, hall, cmd.window_no, cmd.reason)
+
+
+def resume(rt: Runtime, cmd: AtWindow) -> None:
+    cmd.actor.require(Permission.SERVE_WINDOW)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        queue.resume(session, hall, cmd.window_no)
+
+
+def reactivate(rt: Runtime, cmd: Reactivate) -> Taken:
+    """过号激活: the ticket rejoins the queue behind a few people."""
+    cmd.actor.require(Permission.SERVE_WINDOW)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        return queue.reactivate(session, hall, cmd.number)
+
+
+# ---- what the screens show ----------------------------------------------------------------
+
+
+def window_state(rt: Runtime, window_no: str) -> queue_views.WindowView:
+    hall = hall_of(rt)
+    with rt.read() as session:
+        return queue_views.window_view(session, hall, window_no)
+
+
+def hall_snapshot(rt: Runtime, recent: int = 8) -> queue_views.HallSnapshot:
+    hall = hall_of(rt)
+    with rt.read() as session:
+        return queue_views.hall_snapshot(session, hall, recent)
+
+
+def queue_stats(rt: Runtime, day: str | None = None) -> queue_views.QueueStats:
+    hall = hall_of(rt)
+    with rt.read() as session:
+        return queue_views.queue_stats(session, hall, day)
+
+
+def hall_listener(rt: Runtime) -> hall_events.HallListener:
+    """Something to block on (a worker thread) until the hall may have changed:
+    PostgreSQL LISTEN/NOTIFY, SQLite's data_version."""
+    return hall_events.open_listener(rt.engine)

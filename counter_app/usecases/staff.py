@@ -1,0 +1,55 @@
+"""Staff: log in (the GUI's dialog, a CLI that asks for the password), the first
+account of a new database, adding accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from counter_app.domain.roles import Actor, Permission, PermissionDenied, Role
+from counter_app.runtime import Runtime
+from counter_app.services import users
+
+
+@dataclass(frozen=True)
+class LogIn:
+    staff_no: str
+    password: str
+    window_no: str = ""
+
+
+def log_in(rt: Runtime, cmd: LogIn) -> Actor:
+    """The authenticated actor; raises users.UserError with a Chinese message."""
+    with rt.write() as session:
+        user = users.authenticate(session, cmd.staff_no, cmd.password)
+        return users.actor_of(user, cmd.window_no or rt.settings.hall.window_no)
+
+
+def needs_first_user(rt: Runtime) -> bool:
+    """A new database: the first start creates the first (administrator) account."""
+    with rt.read() as session:
+        return users.user_count(session) == 0
+
+
+@dataclass(frozen=True)
+class AddUser:
+    actor: Actor | None  # None only for the first account of a new database
+    staff_no: str
+    name: str
+    password: str
+    role: Role = Role.TELLER
+    unit_code: str | None = None
+
+
+def add_user(rt: Runtime, cmd: AddUser) -> Actor:
+    with rt.write() as session:
+        if users.user_count(session) > 0:
+            if cmd.actor is None:
+                raise PermissionDenied("新增账号须由管理员登录后操作")
+            cmd.actor.require(Permission.MANAGE_USERS)
+        elif cmd.role is not Role.ADMIN:
+            raise users.UserError("新数据库的第一个账号须为管理员")
+        if cmd.role is Role.SYSTEM:
+            raise users.UserError("系统角色不能用于人员账号")
+        user = users.add_user(session, cmd.staff_no, cmd.name, cmd.password, cmd.role,
+                              cmd.unit_code, rt.deps.clock)
+        return users.actor_of(user)

@@ -52,7 +52,6 @@ class TellerWindow(QMainWindow):
         self.hub = devices.hub if devices is not None else None
         self.runner = TaskRunner(self)
         self.last_submitted: desk.Submitted | None = None
-        self.dialogs: list[PapersDialog] = []
         window_no = rt.settings.window_no
         self.setWindowTitle(f"快办柜台 · {window_no}号窗口 · {user.name}")
         self.resize(1366, 768)
@@ -125,7 +124,7 @@ class TellerWindow(QMainWindow):
             "Ctrl+J": self.reject,
             "Ctrl+N": self.new_applicant,
             "Ctrl+L": lambda: self.applicant.id_number.setFocus(),
-            "Ctrl+M": lambda: self.accept.materials.table.setFocus(),
+            "Ctrl+M": self.accept.materials.focus_table,
             "Ctrl+Shift+P": self.reprint_last,
         }
         for key, slot in bindings.items():
@@ -267,8 +266,7 @@ class TellerWindow(QMainWindow):
             case_no, summary, papers, self.runner, self.rt.settings.a4_printer, self
         )
         dialog.setModal(False)
-        dialog.show()
-        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        dialog.show()  # owned by the window until closed, then deleted (WA_DeleteOnClose)
 
     def reprint_last(self) -> None:
         if self.last_submitted is not None:

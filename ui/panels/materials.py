@@ -44,11 +44,12 @@ STATUS_KEYS = (
     MaterialStatus.NOT_NEEDED,
     MaterialStatus.MISSING,
 )
-# Only glyphs the shipped fonts hold (⌛ U+231B is in neither: it drew an empty box).
+# Only glyphs the shipped fonts hold: ⌛ U+231B is in neither and drew an empty box;
+# ◔ (a clock face a quarter gone) stands for "owed, with a date".
 SYMBOLS = {
     MaterialStatus.RECEIVED: "✔ 已收取",
     MaterialStatus.SHARED: "☁ 共享获取",
-    MaterialStatus.TOLERATED: "△ 容缺",
+    MaterialStatus.TOLERATED: "◔ 容缺",
     MaterialStatus.NOT_NEEDED: "— 无需提供",
     MaterialStatus.MISSING: "✗ 未提供",
 }
@@ -59,8 +60,9 @@ STATUS_COLOURS = {
     MaterialStatus.NOT_NEEDED: MUTED,
     MaterialStatus.MISSING: BAD,
 }
-KEYS_HINT = ("键盘：1 已收取　2 共享获取　3 容缺　4 无需提供　5 未提供　空格 换下一种　"
-             "容缺行按 Enter 填承诺补交日期")
+KEYS_HINT = ("按键 1 已收取 · 2 共享获取 · 3 容缺 · 4 无需提供 · 5 未提供 · 空格 换一种 · "
+             "Enter 承诺日期")
+TITLE = "材料（一套材料）Ctrl+M　按 1–5 改状态，容缺按 Enter 填承诺日期"
 STATUS_COLUMN, DATE_COLUMN = 2, 3
 DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 6)}
 
@@ -301,23 +303,21 @@ class MaterialsPanel(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("材料（一套材料）Ctrl+M", parent)
+        super().__init__(TITLE, parent)
+        self.setToolTip(KEYS_HINT)
         layout = QVBoxLayout(self)
         self.model = MaterialsModel(self)
         self.table = MaterialsTable(self.model)
         layout.addWidget(self.table)
         self.message = QLabel("")
         self.message.setObjectName("error")
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
+        # one line, always there: a label that appears or wraps grows the panel after the
+        # scroll area placed it, and ends up below the fold
+        self.message.setFixedHeight(self.message.fontMetrics().height() + 4)
         layout.addWidget(self.message)
-        hint = QLabel(KEYS_HINT)
-        hint.setWordWrap(True)
-        hint.setStyleSheet(f"color: {MUTED};")
-        layout.addWidget(hint)
         self.model.refused.connect(self._refused)
         self.model.edited.connect(self._edited)
-        self.table.selectionModel().currentChanged.connect(lambda *_: self._reveal())
+        self.table.selectionModel().currentChanged.connect(self._cursor_moved)
 
     @property
     def materials(self) -> list[MergedMaterial]:
@@ -383,11 +383,18 @@ class MaterialsPanel(QGroupBox):
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._reveal()
 
-    def _reveal(self) -> None:
+    def _cursor_moved(self, *_: object) -> None:
+        if self.table.hasFocus():  # a refresh while the teller is elsewhere stays put
+            self._reveal()
+
+    def _reveal(self, widget: QWidget | None = None) -> None:
         """Scroll the enclosing scroll area (the centre of the workstation) so that the
-        table's header and the current row show."""
+        table's header and the current row (or `widget`) show."""
         scroll = self._scroll_area()
         if scroll is None or scroll.widget() is None:
+            return
+        if widget is not None:
+            scroll.ensureWidgetVisible(widget, 0, 4)
             return
         scroll.ensureWidgetVisible(self, 0, 0)
         index = self.table.currentIndex()
@@ -416,4 +423,5 @@ class MaterialsPanel(QGroupBox):
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
-        self.message.setVisible(bool(text))
+        if text:
+            self._reveal(self.message)

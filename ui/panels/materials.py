@@ -418,6 +418,7 @@ class MaterialsPanel(QGroupBox):
         self._say(reason)
 
     def _edited(self) -> None:
+        self.table.fit_columns()  # 共享获取 is wider than 容缺
         self._say("")
         self.changed.emit()
 

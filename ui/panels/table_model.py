@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
@@ -36,8 +37,9 @@ ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 ROW_ROLE = int(Qt.ItemDataRole.UserRole)  # the row's dataclass itself
 CENTRE = Qt.AlignmentFlag.AlignCenter
-# how many rows beyond the visible ones a fitted column measures (Qt's default: 1,000)
-FIT_PRECISION = 200
+# How many rows a fitted column measures (the visible ones first). Qt's own
+# ResizeToContents measured 1,000 rows on every refresh: 80 ms for 3,000 rows.
+FIT_ROWS = 30
 
 
 @lru_cache(maxsize=64)
@@ -45,12 +47,12 @@ def colour(hex_code: str) -> QColor:
     return QColor(hex_code)
 
 
-class Fit:
+class Fit(Enum):
     """How a column takes its width."""
 
-    CONTENTS = QHeaderView.ResizeMode.ResizeToContents
-    STRETCH = QHeaderView.ResizeMode.Stretch
-    FREE = QHeaderView.ResizeMode.Interactive
+    CONTENTS = "contents"  # as wide as the rows in view need, growing only (no jitter)
+    STRETCH = "stretch"  # takes the spare width
+    FREE = "free"  # the user's
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class Column(Generic[R]):
     colour: Callable[[R], str | None] | None = None  # foreground, "#rrggbb"
     align: Qt.AlignmentFlag | None = None
     tooltip: Callable[[R], str] | None = None
-    fit: QHeaderView.ResizeMode = Fit.CONTENTS
+    fit: Fit = Fit.CONTENTS
     header_tip: str = ""
 
 
@@ -182,10 +184,16 @@ class RowTable(QTableView, Generic[R]):
         self.setWordWrap(False)
         self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
         header = self.horizontalHeader()
-        header.setResizeContentsPrecision(FIT_PRECISION)
+        header.setResizeContentsPrecision(FIT_ROWS)
         header.setHighlightSections(False)
+        self._fitted: list[int] = []
+        self._fitted_once = False
         for c, column in enumerate(self.row_model.columns):
-            header.setSectionResizeMode(c, column.fit)
+            stretch = column.fit is Fit.STRETCH
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if stretch
+                                        else QHeaderView.ResizeMode.Interactive)
+            if column.fit is Fit.CONTENTS:
+                self._fitted.append(c)
         self.selectionModel().currentRowChanged.connect(self._current_moved)
 
     @property
@@ -222,10 +230,23 @@ class RowTable(QTableView, Generic[R]):
                 self.verticalScrollBar().setValue(top)
         finally:
             self._quiet = False
+        self.fit_columns()
         if old_key is not None and position < 0:
             self.current_changed.emit(None)
         elif old_key is None and was_empty and self.select_first and rows:
             self._put_cursor(0, 0)
+
+    def fit_columns(self) -> None:
+        """Fit the fitted columns to the first rows shown, then only ever widen them to
+        what the rows in view need, so that columns stand still between refreshes."""
+        if not self.row_model.rowCount():
+            return
+        header = self.horizontalHeader()
+        for c in self._fitted:
+            wanted = max(self.sizeHintForColumn(c), header.sectionSizeHint(c))
+            if not self._fitted_once or wanted > header.sectionSize(c):
+                header.resizeSection(c, wanted)
+        self._fitted_once = True
 
     def select_key(self, key: Hashable, *, quiet: bool = False) -> R | None:
         """Put the cursor on the row with this key; returns it (None if absent)."""

@@ -52,6 +52,7 @@ class TellerWindow(QMainWindow):
         self.hub = devices.hub if devices is not None else None
         self.runner = TaskRunner(self)
         self.last_submitted: desk.Submitted | None = None
+        self._case_loads = 0
         window_no = rt.settings.window_no
         self.setWindowTitle(f"快办柜台 · {window_no}号窗口 · {user.name}")
         self.resize(1366, 768)
@@ -284,11 +285,18 @@ class TellerWindow(QMainWindow):
     def refresh_cases(self) -> None:
         window_no = self.rt.settings.window_no
 
+        self._case_loads += 1
+        load_no = self._case_loads
+
         def load() -> list[caseviews.CaseRow]:
             with self.rt.uow() as session:
                 return caseviews.desk_cases(session, self.rt.deps, window_no)
 
-        self.runner.run(load, self.cases.show_rows)
+        def loaded(rows: list[caseviews.CaseRow]) -> None:
+            if load_no == self._case_loads:  # an older load that finished last is stale
+                self.cases.show_rows(rows)
+
+        self.runner.run(load, loaded)
         self.rating.refresh_count()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802

@@ -74,12 +74,12 @@ def test_supervisor_view_at_1920x1080(qtbot, hall, tmp_path) -> None:  # type: i
     shot = _shot(w, "supervisor-overview.png", tmp_path)
     assert shot.stat().st_size > 20_000
     qtbot.mouseClick(w.details_button, Qt.MouseButton.LeftButton)
-    assert w.details.isVisible() and w.details.rowCount() >= 20
+    assert w.details.isVisible() and w.details.model().rowCount() >= 20
     w.tabs.setCurrentIndex(1)
-    assert w.handover.rowCount() == len(s.tellers) == 3
+    assert w.handover.model().rowCount() == len(s.tellers) == 3
     _shot(w, "supervisor-handover.png", tmp_path)
     w.tabs.setCurrentIndex(2)
-    assert w.fu_table.rowCount() == len(w.board.followups) >= 1
+    assert w.fu_table.model().rowCount() == len(w.board.followups) >= 1
     _shot(w, "supervisor-followups.png", tmp_path)
     w.tabs.setCurrentIndex(3)
     assert w.ob_tiles["pending"].value.text() == str(w.board.outbox.pending)

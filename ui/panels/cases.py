@@ -1,25 +1,29 @@
 """Today's and open cases with their clocks: 即办 minutes, 承诺 working days,
-overdue in red. Refreshed in the background every 30 s and after each submit."""
+overdue in red. Refreshed in the background every 30 s and after each submit; the
+teller's selection stays on the same case across refreshes (rows are re-sorted by
+urgency, so a position would point at another case). Enter opens its papers."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QGroupBox,
-    QHeaderView,
-    QLabel,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from counter_app.services.caseviews import CaseRow
+from ui.panels.table_model import Column, Fit, RowTable
 from ui.style import SLA_COLOURS
 
-COLUMNS = ["办件", "业务", "时限"]
+
+def _tip(row: CaseRow) -> str:
+    return (f"{row.case_no}\n{row.title}\n{row.applicant} {row.applicant_id}\n"
+            f"受理 {row.accepted_at}  {row.status_label}\nEnter 或双击：打开文书")
+
+
+COLUMNS: list[Column[CaseRow]] = [
+    Column("办件", lambda r: f"…{r.case_no[-8:]}", tooltip=_tip),
+    Column("业务", lambda r: r.title, tooltip=_tip, fit=Fit.STRETCH),
+    Column("时限", lambda r: r.sla_text or r.status_label, tooltip=_tip,
+           colour=lambda r: SLA_COLOURS[r.sla.value]),
+]
 
 
 class CasesPanel(QGroupBox):
@@ -30,39 +34,19 @@ class CasesPanel(QGroupBox):
         layout = QVBoxLayout(self)
         self.summary = QLabel("")
         layout.addWidget(self.summary)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setWordWrap(False)
-        self.table.itemActivated.connect(self._open)
+        self.table: RowTable[CaseRow] = RowTable(COLUMNS, key=lambda r: r.case_no)
+        self.table.activated.connect(self._open)
         layout.addWidget(self.table)
-        self.rows: list[CaseRow] = []
+
+    @property
+    def rows(self) -> list[CaseRow]:
+        return self.table.rows
 
     def show_rows(self, rows: list[CaseRow]) -> None:
-        self.rows = rows
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            short = f"…{row.case_no[-8:]}"
-            cells = [short, row.title, row.sla_text or row.status_label]
-            for c, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                cell.setToolTip(
-                    f"{row.case_no}\n{row.title}\n{row.applicant} {row.applicant_id}\n"
-                    f"受理 {row.accepted_at}  {row.status_label}"
-                )
-                cell.setData(Qt.ItemDataRole.UserRole, row.case_no)
-                if c == 2:
-                    cell.setForeground(QBrush(QColor(SLA_COLOURS[row.sla.value])))
-                self.table.setItem(r, c, cell)
+        self.table.set_rows(rows)
         overdue = sum(1 for r in rows if r.sla.value == "overdue")
         soon = sum(1 for r in rows if r.sla.value == "due_soon")
         self.summary.setText(f"共 {len(rows)} 件  即将到期 {soon}  逾期 {overdue}")
 
-    def _open(self, item: QTableWidgetItem) -> None:
-        self.case_opened.emit(item.data(Qt.ItemDataRole.UserRole))
+    def _open(self, index: QModelIndex) -> None:
+        self.case_opened.emit(self.table.row_model.row(index.row()).case_no)

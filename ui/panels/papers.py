@@ -1,11 +1,16 @@
 """The papers of a case after submit: open (preview), print, print again.
-Printing runs in the background; the teller can call the next number meanwhile."""
+Printing runs in the background; the teller can call the next number meanwhile.
+
+The dialog deletes itself when closed (one is opened per accepted case: kept alive
+under its window, 300 accepts once cost 240 MB). A print still running when it
+closes finishes; its outcome then goes nowhere."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+import shiboken6
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -40,6 +45,7 @@ class PapersDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(f"文书 · {case_no}")
         self.runner, self.printer, self.papers = runner, printer, papers
         layout = QVBoxLayout(self)
@@ -77,7 +83,7 @@ class PapersDialog(QDialog):
         self.status.setText(f"正在打印 {path.name} …")
         self.runner.run(
             lambda: print_pdf(path, self.printer),
-            lambda msg: self.status.setText(str(msg)),
+            lambda msg: self._say(str(msg)),
             self._failed,
         )
 
@@ -87,4 +93,8 @@ class PapersDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         text = str(exc) if isinstance(exc, PrintError) else f"打印失败：{exc}"
-        self.status.setText(text + "（文书已保存，可稍后重打）")
+        self._say(text + "（文书已保存，可稍后重打）")
+
+    def _say(self, text: str) -> None:
+        if shiboken6.isValid(self.status):  # the dialog may be closed (deleted) by now
+            self.status.setText(text)

@@ -4,19 +4,17 @@ when the whole case is complete (综合反馈)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMainWindow,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,9 +26,19 @@ from counter_app.usecases.errors import user_message
 from ui.bridge.tasks import TaskRunner
 from ui.context import AppContext
 from ui.panels.papers import PapersDialog
+from ui.panels.table_model import Column, Fit, RowTable
 from ui.style import SLA_COLOURS
 
-COLUMNS = ["办件编号", "事项", "责任单位", "申请人", "受理时间", "办结期限", "时限"]
+WorkRow = caseviews.WorkRow
+COLUMNS: list[Column[WorkRow]] = [
+    Column("办件编号", lambda r: r.case_no),
+    Column("事项", lambda r: r.item_name, fit=Fit.STRETCH),
+    Column("责任单位", lambda r: r.unit_name),
+    Column("申请人", lambda r: f"{r.applicant} {r.applicant_id}"),
+    Column("受理时间", lambda r: r.accepted_at),
+    Column("办结期限", lambda r: r.due_date.isoformat() if r.due_date else ""),
+    Column("时限", lambda r: r.sla_text, colour=lambda r: SLA_COLOURS[r.sla.value]),
+]
 
 
 class BackOfficeWindow(QMainWindow):
@@ -40,7 +48,7 @@ class BackOfficeWindow(QMainWindow):
         self.rt, self.user = ctx.rt, ctx.actor
         rt, user = self.rt, self.user
         self.runner = TaskRunner(self)
-        self.rows: list[caseviews.WorkRow] = []
+        self._loads = 0
         self.setWindowTitle(f"快办柜台 · 后台工作台 · {user.name}")
         self.resize(1366, 768)
         central = QWidget()
@@ -58,13 +66,10 @@ class BackOfficeWindow(QMainWindow):
         self.summary = QLabel("")
         top.addWidget(self.summary, 1)
         layout.addLayout(top)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table: RowTable[WorkRow] = RowTable(
+            COLUMNS, key=lambda r: r.item_id, select_first=True
+        )
+        self.table.setAlternatingRowColors(True)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.done_button = QPushButton("办结 Ctrl+D")
@@ -94,38 +99,36 @@ class BackOfficeWindow(QMainWindow):
         self.refresh()
 
     def refresh(self) -> None:
+        self._load()
+
+    def _load(self, then: Callable[[], None] | None = None) -> None:
+        """Reload the list; `then` runs once it is shown. Of loads that overlap (timer,
+        F9, after a change) only the latest is shown: an older one may finish last."""
         unit = self.unit.currentData()
-        self.ctx.call(lambda rt: backoffice.work_list(rt, unit), self.show_rows,
+        self._loads += 1
+        load_no = self._loads
+
+        def loaded(rows: list[WorkRow]) -> None:
+            if load_no == self._loads:
+                self.show_rows(rows)
+            if then is not None:
+                then()
+
+        self.ctx.call(lambda rt: backoffice.work_list(rt, unit), loaded, self._failed,
                       runner=self.runner)
 
-    def show_rows(self, rows: list[caseviews.WorkRow]) -> None:
-        self.rows = rows
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            cells = [
-                row.case_no,
-                row.item_name,
-                row.unit_name,
-                f"{row.applicant} {row.applicant_id}",
-                row.accepted_at,
-                row.due_date.isoformat() if row.due_date else "",
-                row.sla_text,
-            ]
-            for c, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                cell.setData(Qt.ItemDataRole.UserRole, row.item_id)
-                if c == 6:
-                    cell.setForeground(QBrush(QColor(SLA_COLOURS[row.sla.value])))
-                self.table.setItem(r, c, cell)
+    @property
+    def rows(self) -> list[WorkRow]:
+        return self.table.rows
+
+    def show_rows(self, rows: list[WorkRow]) -> None:
+        self.table.set_rows(rows)
         overdue = sum(1 for r in rows if r.sla.value == "overdue")
         soon = sum(1 for r in rows if r.sla.value == "due_soon")
         self.summary.setText(f"  待办 {len(rows)}  即将到期 {soon}  逾期 {overdue}")
-        if rows and self.table.currentRow() < 0:
-            self.table.selectRow(0)
 
-    def selected(self) -> caseviews.WorkRow | None:
-        row = self.table.currentRow()
-        return self.rows[row] if 0 <= row < len(self.rows) else None
+    def selected(self) -> WorkRow | None:
+        return self.table.current()
 
     def complete_selected(self) -> None:
         row = self.selected()
@@ -150,16 +153,17 @@ class BackOfficeWindow(QMainWindow):
 
     def _after_change(self, changed: CaseChanged) -> None:
         case_no = changed.case_no
-        self.refresh()
-        if changed.status == "complete":
-            self.message.setText(f"办件 {case_no} 已全部办结，正在生成办结通知…")
-            self.ctx.call(
-                lambda rt: cases.write_case_papers(rt, case_no, ("completion",)),
-                lambda out: self._show_completion(case_no, out.papers),
-                self._failed, runner=self.runner,
-            )
-        else:
+        if changed.status != "complete":
             self.message.setText(f"已更新 {case_no}")
+            self.refresh()
+            return
+        self.message.setText(f"办件 {case_no} 已全部办结，正在生成办结通知…")
+        # the notice after the list that no longer holds the case
+        self._load(then=lambda: self.ctx.call(
+            lambda rt: cases.write_case_papers(rt, case_no, ("completion",)),
+            lambda out: self._show_completion(case_no, out.papers),
+            self._failed, runner=self.runner,
+        ))
 
     def _show_completion(self, case_no: str, papers: dict) -> None:
         self.message.setText(f"办件 {case_no} 已办结")

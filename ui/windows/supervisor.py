@@ -13,23 +13,19 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -49,6 +45,7 @@ from ui.bridge.tasks import TaskRunner
 from ui.context import AppContext
 from ui.panels.charts import BarChart, KpiTile, LineChart
 from ui.panels.followup_actions import FollowUpPane
+from ui.panels.table_model import CENTRE, Column, Fit, RowTable
 from ui.style import BAD, MUTED, SLA_COLOURS
 
 log = logging.getLogger(__name__)
@@ -56,39 +53,71 @@ REFRESH_MS = 30_000
 DEBOUNCE_MS = 400
 
 
-def _table(columns: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+def _table(columns: list[Column], key) -> RowTable:  # type: ignore[no-untyped-def]
+    table: RowTable = RowTable(columns, key=key)
     table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
     return table
 
 
-def _fill(table: QTableWidget, rows: list[list[str]],
-          colours: dict[int | tuple[int, int], str] | None = None,
-          stretch: int | None = None, centre_from: int | None = None) -> None:
-    """Rows of text; colours by row (int) or cell ((row, column)); `stretch` -1 stretches
-    every column; columns from `centre_from` on are centred (numbers)."""
-    colours = colours or {}
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            colour = colours.get((r, c)) or colours.get(r)
-            if colour:
-                item.setForeground(QBrush(QColor(colour)))
-            if centre_from is not None and c >= centre_from:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            table.setItem(r, c, item)
-    header = table.horizontalHeader()
-    for c in range(table.columnCount()):
-        mode = (QHeaderView.ResizeMode.Stretch if stretch in (c, -1)
-                else QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(c, mode)
+def _bad_if(value) -> str | None:  # type: ignore[no-untyped-def]
+    return BAD if value else None
+
+
+FIGURE_COLUMNS: list[Column[reports.Figure]] = [
+    Column("指标", lambda f: f.label),
+    Column("数值", lambda f: f.text),
+    Column("口径", lambda f: f.note, fit=Fit.STRETCH),
+]
+
+
+def _teller(title: str, text, colour=None, *, centre: bool = True) -> Column:  # type: ignore[no-untyped-def]
+    return Column(title, text, colour=colour, align=CENTRE if centre else None, fit=Fit.STRETCH)
+
+
+HANDOVER_COLUMNS: list[Column[reports.TellerLine]] = [
+    _teller("柜员", lambda t: t.name, centre=False),
+    _teller("工号", lambda t: t.staff_no, centre=False),
+    _teller("窗口", lambda t: t.windows or "—"),
+    _teller("服务次数", lambda t: str(t.visits)),
+    _teller("办理号票", lambda t: str(t.tickets_done)),
+    _teller("受理办件", lambda t: str(t.cases)),
+    _teller("已评价", lambda t: str(t.rated)),
+    _teller("未评价", lambda t: str(t.not_rated)),
+    _teller("参评率", lambda t: t.participation.percent_text),
+    _teller("好评", lambda t: str(t.good)),
+    _teller("差评", lambda t: str(t.bad), lambda t: _bad_if(t.bad)),
+    _teller("待办差评工单", lambda t: str(t.followups_open), lambda t: _bad_if(t.followups_open)),
+    _teller("平均办理", lambda t: _minutes(t.service.mean)),
+    _teller("首笔", lambda t: t.first_at or "—"),
+    _teller("末笔", lambda t: t.last_at or "—"),
+]
+
+
+def _sla(r: followup.FollowUpRow) -> str:
+    return SLA_COLOURS[r.sla.value]
+
+
+FOLLOWUP_COLUMNS: list[Column[followup.FollowUpRow]] = [
+    Column("工单", lambda r: f"#{r.id}", _sla),
+    Column("评价时间", lambda r: r.opened_text[5:], _sla),
+    Column("窗口", lambda r: f"{r.window_no}号", _sla),
+    Column("柜员", lambda r: r.teller, _sla),
+    Column("评价", lambda r: r.level, _sla),
+    Column("原因", lambda r: "、".join(r.reasons) or "—", _sla, fit=Fit.STRETCH),
+    Column("办件编号", lambda r: r.case_no or "—", _sla),
+    Column("状态", lambda r: r.status_label, _sla),
+    Column("整改期限", lambda r: r.rectify_due.isoformat() if r.rectify_due else "—", _sla),
+    Column("期限", lambda r: r.sla_text, _sla),
+]
+
+OUTBOX_COLUMNS: list[Column[outbox.ParkedRow]] = [
+    Column("#", lambda r: str(r.id)),
+    Column("幂等键", lambda r: r.key),
+    Column("尝试次数", lambda r: str(r.attempts)),
+    Column("HTTP", lambda r: str(r.last_status or "—")),
+    Column("原因", lambda r: r.last_error, fit=Fit.STRETCH),
+    Column("产生时间", lambda r: f"{local(r.created_at):%m-%d %H:%M}"),
+]
 
 
 class SupervisorWindow(QMainWindow):
@@ -214,7 +243,7 @@ class SupervisorWindow(QMainWindow):
         toggle.addWidget(self.details_button)
         toggle.addStretch(1)
         layout.addLayout(toggle)
-        self.details = _table(["指标", "数值", "口径"])
+        self.details = _table(FIGURE_COLUMNS, key=lambda f: f.key)
         self.details.setVisible(False)
         self.details.setMinimumHeight(320)
         layout.addWidget(self.details)
@@ -232,9 +261,7 @@ class SupervisorWindow(QMainWindow):
         self.handover_note = QLabel("")
         self.handover_note.setStyleSheet(f"color: {MUTED};")
         self.handover_note.setWordWrap(True)
-        self.handover = _table(["柜员", "工号", "窗口", "服务次数", "办理号票", "受理办件",
-                                "已评价", "未评价", "参评率", "好评", "差评", "待办差评工单",
-                                "平均办理", "首笔", "末笔"])
+        self.handover = _table(HANDOVER_COLUMNS, key=lambda t: (t.teller_id, t.staff_no))
         layout.addWidget(self.handover, 1)
         layout.addWidget(self.handover_note)
         return tab
@@ -246,9 +273,8 @@ class SupervisorWindow(QMainWindow):
         lv.setContentsMargins(0, 0, 0, 0)
         self.fu_summary = QLabel("")
         lv.addWidget(self.fu_summary)
-        self.fu_table = _table(["工单", "评价时间", "窗口", "柜员", "评价", "原因", "办件编号",
-                                "状态", "整改期限", "期限"])
-        self.fu_table.itemSelectionChanged.connect(self._followup_selected)
+        self.fu_table = _table(FOLLOWUP_COLUMNS, key=lambda r: r.id)
+        self.fu_table.current_changed.connect(self._followup_selected)
         lv.addWidget(self.fu_table, 1)
         splitter.addWidget(left)
         self.fu_pane = FollowUpPane(self.ctx, self.runner)
@@ -272,7 +298,7 @@ class SupervisorWindow(QMainWindow):
         self.ob_note.setWordWrap(True)
         self.ob_note.setStyleSheet(f"color: {MUTED};")
         layout.addWidget(self.ob_note)
-        self.ob_table = _table(["#", "幂等键", "尝试次数", "HTTP", "原因", "产生时间"])
+        self.ob_table = _table(OUTBOX_COLUMNS, key=lambda r: r.id)
         layout.addWidget(self.ob_table, 1)
         self.ob_empty = QLabel("没有搁置的记录。被接口拒收（4xx）的评价会列在这里，"
                                "处理原因后可重新发送。")
@@ -330,7 +356,7 @@ class SupervisorWindow(QMainWindow):
         self._windows(s)
         self._tiles(s)
         self._charts(s)
-        _fill(self.details, [[f.label, f.text, f.note] for f in reports.figures(s)], stretch=2)
+        self.details.set_rows(reports.figures(s))
         self._handover(s)
         self._followups(board.followups)
         self._outbox(board.outbox)
@@ -394,17 +420,7 @@ class SupervisorWindow(QMainWindow):
                                    [n for _, n in causes])
 
     def _handover(self, s: reports.ShiftSummary) -> None:
-        rows = [[t.name, t.staff_no, t.windows or "—", str(t.visits), str(t.tickets_done),
-                 str(t.cases), str(t.rated), str(t.not_rated), t.participation.percent_text,
-                 str(t.good), str(t.bad), str(t.followups_open), _minutes(t.service.mean),
-                 t.first_at or "—", t.last_at or "—"] for t in s.tellers]
-        colours: dict[int | tuple[int, int], str] = {}
-        for i, t in enumerate(s.tellers):
-            if t.followups_open:
-                colours[(i, 11)] = BAD
-            if t.bad:
-                colours[(i, 10)] = BAD
-        _fill(self.handover, rows, colours, stretch=-1, centre_from=2)
+        self.handover.set_rows(s.tellers)
         self.handover_note.setText("　".join(s.formulas[:2]))
 
     def _followups(self, rows: tuple[followup.FollowUpRow, ...]) -> None:
@@ -414,30 +430,22 @@ class SupervisorWindow(QMainWindow):
         waiting = sum(1 for r in rows if r.status == FollowUpStatus.OPEN)
         self.fu_summary.setText(f"未办结 {len(open_rows)}　待回访 {waiting}　即将到期 {soon}　"
                                 f"逾期 {overdue}　（整改期限按工作日计算）")
+        self.fu_table.set_rows(rows)
         selected = self.fu_pane.current_id
-        table_rows = [[f"#{r.id}", r.opened_text[5:], f"{r.window_no}号", r.teller, r.level,
-                       "、".join(r.reasons) or "—", r.case_no or "—", r.status_label,
-                       r.rectify_due.isoformat() if r.rectify_due else "—", r.sla_text]
-                      for r in rows]
-        colours = {i: SLA_COLOURS[r.sla.value] for i, r in enumerate(rows)}
-        self.fu_table.blockSignals(True)
-        _fill(self.fu_table, table_rows, colours, stretch=5)
-        self.fu_table.blockSignals(False)
-        self.fu_rows = list(rows)
-        for i, r in enumerate(rows):
-            if r.id == selected:
-                self.fu_table.selectRow(i)
-                self.fu_pane.show_row(r)
-                break
-        else:
-            if rows and selected is None:
-                self.fu_table.selectRow(0)
+        if selected is not None:  # the pane leads: its ticket, with fresh figures
+            row = self.fu_table.select_key(selected, quiet=True)
+            if row is not None:
+                self.fu_pane.show_row(row)
+        elif rows:
+            self.fu_table.select_key(rows[0].id)  # shows it in the pane
 
-    def _followup_selected(self) -> None:
-        index = self.fu_table.currentRow()
-        rows = getattr(self, "fu_rows", [])
-        if 0 <= index < len(rows):
-            self.fu_pane.show_row(rows[index])
+    @property
+    def fu_rows(self) -> list[followup.FollowUpRow]:
+        return self.fu_table.rows
+
+    def _followup_selected(self, row: followup.FollowUpRow | None) -> None:
+        if row is not None:
+            self.fu_pane.show_row(row)
 
     def _outbox(self, box: outbox.Summary) -> None:
         self.ob_tiles["pending"].set(str(box.pending))
@@ -451,9 +459,7 @@ class SupervisorWindow(QMainWindow):
             f"接口：{url or '未配置（评价保存在本地队列，配置 hcp_url 后自动补发）'}　{oldest}。"
             "2xx/409 视为送达；5xx、超时自动退避重试；其他 4xx 搁置待处理。"
         )
-        _fill(self.ob_table, [[str(r.id), r.key, str(r.attempts), str(r.last_status or "—"),
-                               r.last_error, f"{local(r.created_at):%m-%d %H:%M}"]
-                              for r in box.parked_rows], stretch=4)
+        self.ob_table.set_rows(box.parked_rows)
         self.ob_empty.setVisible(not box.parked_rows)
         self.ob_table.setVisible(bool(box.parked_rows))
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.application import ApplicationError
 from counter_app.domain.clock import local
+from counter_app.services.caseviews import CaseRow
 from counter_app.usecases import cases
 from counter_app.usecases.cases import Outcome, SubmitApplication, Submitted
 from counter_app.usecases.errors import user_message
@@ -48,7 +49,7 @@ class TellerWindow(QMainWindow):
         self.hub = ctx.hub
         self.runner = TaskRunner(self)
         self.last_submitted: Submitted | None = None
-        self.dialogs: list[PapersDialog] = []
+        self._case_loads = 0
         window_no = rt.settings.hall.window_no
         self.setWindowTitle(f"快办柜台 · {window_no}号窗口 · {user.name}")
         self.resize(1366, 768)
@@ -122,7 +123,7 @@ class TellerWindow(QMainWindow):
             "Ctrl+J": self.reject,
             "Ctrl+N": self.new_applicant,
             "Ctrl+L": lambda: self.applicant.id_number.setFocus(),
-            "Ctrl+M": lambda: self.accept.materials.table.setFocus(),
+            "Ctrl+M": self.accept.materials.focus_table,
             "Ctrl+Shift+P": self.reprint_last,
         }
         for key, slot in bindings.items():
@@ -271,8 +272,7 @@ class TellerWindow(QMainWindow):
             case_no, summary, papers, self.runner, self.rt.settings.cases.a4_printer, self
         )
         dialog.setModal(False)
-        dialog.show()
-        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        dialog.show()  # owned by the window until closed, then deleted (WA_DeleteOnClose)
 
     def reprint_last(self) -> None:
         if self.last_submitted is not None:
@@ -288,7 +288,14 @@ class TellerWindow(QMainWindow):
 
     # -- cases list ---------------------------------------------------------------------
     def refresh_cases(self) -> None:
-        self.ctx.call(cases.desk_cases, self.cases.show_rows, runner=self.runner)
+        self._case_loads += 1
+        load_no = self._case_loads
+
+        def loaded(rows: list[CaseRow]) -> None:
+            if load_no == self._case_loads:  # an older load that finished last is stale
+                self.cases.show_rows(rows)
+
+        self.ctx.call(cases.desk_cases, loaded, runner=self.runner)
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         self.timer.stop()

@@ -185,4 +185,4 @@ class CaseEvent(Base):
     case: Mapped[Case] = relationship(back_populates="events")
 
 
-from counter_app.store import queue_models, rating_models  # noqa: E402,F401
+from counter_app.store import login_models, queue_models, rating_models  # noqa: E402,F401

@@ -17,13 +17,30 @@ from counter_app.store.db import private_dir, private_file
 
 QUIET_LOGGERS = ("alembic",)  # INFO on every command; their warnings still pass
 
-_ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
+# Matched on a copy with full-width digits made ASCII (same length, so the spans fit
+# the original): people type numbers into free text with the IME's full-width digits
+# and in groups ("138 1234 5678", "110105 19491231 002X").
+_FULL_WIDTH = {ord("０") + i: ord("0") + i for i in range(10)} | {ord("Ｘ"): "X", ord("ｘ"): "x"}
+_ID = re.compile(
+    r"(?<![0-9A-Za-z])(\d(?:[ -]?\d){16}[ -]?[\dXx]|\d{15})(?![0-9A-Za-z])"
+)
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d(?:[ -]?\d){8})(?!\d)")
 
 
 def scrub(text: str) -> str:
-    text = _ID.sub(lambda m: mask_id(m.group(1)), text)
-    return _MOBILE.sub(lambda m: mask_phone(m.group(1)), text)
+    """Mask ID numbers (18 and 15 digits) and mobile numbers: in log records, and in
+    free text (rating comments) before it goes onto papers or to the province."""
+    ascii_text = text.translate(_FULL_WIDTH)
+    spans: list[tuple[int, int, str]] = []
+    for pattern, mask in ((_ID, mask_id), (_MOBILE, mask_phone)):
+        for match in pattern.finditer(ascii_text):
+            if any(a < match.end() and match.start() < b for a, b, _ in spans):
+                continue
+            digits = re.sub(r"[ -]", "", match.group(1))
+            spans.append((match.start(), match.end(), mask(digits)))
+    for start, end, masked in sorted(spans, reverse=True):
+        text = text[:start] + masked + text[end:]
+    return text
 
 
 class MaskingFilter(logging.Filter):

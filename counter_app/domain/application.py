@@ -232,12 +232,18 @@ def check_applicant(applicant: ApplicantInput, today: date | None = None) -> lis
 
 def prefill(fields: list[MergedField], applicant: ApplicantInput) -> dict[str, str]:
     """Form values taken from the ID card / applicant record (one form, prefilled);
-    sex and birth date follow from a valid resident ID number when not given."""
+    sex and birth date follow from a valid 18-character number (resident ID card,
+    residence permit, 2023 foreigner's card) when not given."""
     number = idnumber.normalize(applicant.id_number)
     sex, birth = applicant.sex, applicant.birth_date
-    if not (sex and birth) and idnumber.is_valid(number):
-        info = idnumber.parse(number)
-        sex, birth = sex or info.sex, birth or info.birth_date
+    kind = _number_kind(applicant.id_type)
+    if not (sex and birth) and applicant.id_type is not IdType.FOREIGN_I:
+        try:
+            info = idnumber.parse(number, kind)
+        except idnumber.IdNumberError:
+            pass
+        else:
+            sex, birth = sex or info.sex, birth or info.birth_date
     source = {
         "applicant.name": applicant.name,
         "applicant.id_number": number,

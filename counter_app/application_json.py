@@ -6,6 +6,13 @@ or `items` (codes), `situations` (question key or question text → answer),
 optional `form`, `credit_promise`, `tolerance_promise`, `accepted_at` (ISO time;
 without an offset it is China time), `channel`, `outcome` ("accept", "reject"), `reason`.
 Every problem is reported with the field it is in.
+
+Types are strict: texts are JSON strings (a number, `null` or `true` is refused, not
+turned into "123", "None" or "True"), the promises are JSON booleans, lists are lists.
+Every text is limited to what its column in store/models.py holds and refused when it
+carries control characters (NUL …), lone surrogates or bidirectional overrides, so
+nothing reaches the database that it would refuse or that would mislead on paper.
+Messages never repeat an ID number or phone number.
 """
 
 from __future__ import annotations
@@ -14,6 +21,15 @@ from datetime import date, datetime
 from typing import Any
 
 from counter_app.domain.application import (
+    CHANNELS,
+    MAX_ANSWER,
+    MAX_CODE,
+    MAX_FORM_VALUE,
+    MAX_ID_NUMBER,
+    MAX_MATERIAL_KEY,
+    MAX_NAME,
+    MAX_PHONE,
+    MAX_REASON,
     ApplicantInput,
     Application,
     ApplicationError,
@@ -21,9 +37,13 @@ from counter_app.domain.application import (
     IdType,
     MaterialDecision,
     MaterialStatus,
+    check_applicant,
+    shown,
+    text_problem,
 )
 from counter_app.domain.catalogue import Catalogue
 from counter_app.domain.clock import CHINA
+from counter_app.domain.workcal import WorkCalendar
 
 STATUS_WORDS: dict[str, MaterialStatus] = {
     "received": MaterialStatus.RECEIVED,
@@ -56,6 +76,14 @@ KNOWN_KEYS = {
     "outcome",
     "reason",
 }
+APPLICANT_KEYS = ("id_number", "name", "phone", "id_type", "sex", "birth_date", "address")
+MATERIAL_KEYS = ("status", "promised_date")
+OUTCOMES = ("accept", "reject")
+MAX_ITEMS = 50  # codes in "items"
+MAX_ENTRIES = 200  # keys of "situations", "materials", "form"
+MAX_QUESTION = 200  # a situation may be named by its question text
+MAX_ADDRESS = 255
+_ID_TYPES = "、".join(t.value for t in IdType)
 
 
 def parse_application(data: Any, catalogue: Catalogue) -> tuple[Application, str, str]:
@@ -65,97 +93,239 @@ def parse_application(data: Any, catalogue: Catalogue) -> tuple[Application, str
         raise ApplicationError([FieldError("(根)", "申请内容应为 JSON 对象")])
     for key in data:
         if key not in KNOWN_KEYS:
-            errors.append(FieldError(key, "无法识别的字段"))
+            errors.append(FieldError(shown(key), "无法识别的字段"))
     applicant = _applicant(data.get("applicant"), errors)
-    bundle = data.get("bundle")
-    if bundle is not None and not isinstance(bundle, str):
-        errors.append(FieldError("bundle", "应为一件事编码（字符串）"))
-        bundle = None
-    items = data.get("items", [])
-    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-        errors.append(FieldError("items", "应为事项编码列表"))
-        items = []
+    bundle = _text(data, "bundle", "bundle", MAX_CODE, errors, default=None)
+    items = _items(data.get("items", []), errors)
     situations = _situations(data.get("situations", {}), bundle, catalogue, errors)
     materials = _materials(data.get("materials", {}), errors)
-    form = data.get("form", {})
-    if not isinstance(form, dict):
-        errors.append(FieldError("form", "应为 字段→值 的对象"))
-        form = {}
+    form = _form(data.get("form", {}), errors)
+    credit = _bool(data, "credit_promise", errors)
+    tolerance = _bool(data, "tolerance_promise", errors)
     accepted_at = _time(data.get("accepted_at"), errors)
-    outcome = str(data.get("outcome", "accept"))
-    if outcome not in ("accept", "reject"):
-        errors.append(FieldError("outcome", "应为 accept 或 reject"))
+    channel = _choice(data, "channel", tuple(CHANNELS), "online", errors)
+    outcome = _choice(data, "outcome", OUTCOMES, "accept", errors)
+    reason = _text(data, "reason", "reason", MAX_REASON, errors, default="", multiline=True)
     if errors:
         raise ApplicationError(errors)
+    assert applicant is not None
     app = Application(
-        applicant=applicant,  # type: ignore[arg-type]
+        applicant=applicant,
         bundle_code=bundle,
         item_codes=tuple(items),
         situations=situations,
-        form_values={str(k): str(v) for k, v in form.items()},
+        form_values=form,
         materials=materials,
-        credit_promise_signed=bool(data.get("credit_promise", False)),
-        tolerance_promise_signed=bool(data.get("tolerance_promise", False)),
+        credit_promise_signed=credit,
+        tolerance_promise_signed=tolerance,
         accepted_at=accepted_at,
-        channel=str(data.get("channel", "online")),
+        channel=channel,
     )
-    return app, outcome, str(data.get("reason", ""))
+    return app, outcome, reason or ""
+
+
+# -- typed fields ---------------------------------------------------------------------
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "布尔值"
+    if isinstance(value, int | float):
+        return "数字"
+    if isinstance(value, str):
+        return "文本"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "对象"
+    return type(value).__name__
+
+
+def _check_text(
+    value: Any, field: str, max_len: int, errors: list[FieldError], *, multiline: bool = False
+) -> str | None:
+    """`value` if it is an acceptable text, else None with the problem recorded."""
+    if not isinstance(value, str):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        hint = "（请加引号）" if number else ""
+        errors.append(FieldError(field, f"应为文本，实际为{_type_name(value)}{hint}"))
+        return None
+    problem = text_problem(value, max_len, multiline=multiline)
+    if problem:
+        errors.append(FieldError(field, problem))
+        return None
+    return value
+
+
+def _text(
+    table: dict[str, Any],
+    key: str,
+    field: str,
+    max_len: int,
+    errors: list[FieldError],
+    *,
+    default: Any,
+    multiline: bool = False,
+) -> Any:
+    """An optional text key: absent → `default`; present → a checked string (or the
+    default, with the problem recorded)."""
+    if key not in table:
+        return default
+    checked = _check_text(table[key], field, max_len, errors, multiline=multiline)
+    return default if checked is None else checked
+
+
+def _required_text(
+    table: dict[str, Any], key: str, field: str, max_len: int, errors: list[FieldError]
+) -> str:
+    if key not in table:
+        errors.append(FieldError(field, "缺少必填项"))
+        return ""
+    checked = _check_text(table[key], field, max_len, errors)
+    if checked is not None and not checked.strip():
+        errors.append(FieldError(field, "不能为空"))
+    return checked or ""
+
+
+def _bool(data: dict[str, Any], key: str, errors: list[FieldError]) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        errors.append(
+            FieldError(key, f"应为布尔值 true 或 false（不加引号），实际为{_type_name(value)}")
+        )
+        return False
+    return value
+
+
+def _choice(
+    data: dict[str, Any], key: str, options: tuple[str, ...], default: str,
+    errors: list[FieldError],
+) -> str:
+    value = _text(data, key, key, 32, errors, default=None)
+    if value is None:
+        return default
+    if value not in options:
+        errors.append(FieldError(key, f"应为 {'、'.join(options)} 之一"))
+        return default
+    return value
 
 
 def _applicant(raw: Any, errors: list[FieldError]) -> ApplicantInput | None:
     if not isinstance(raw, dict):
         errors.append(FieldError("applicant", "缺少申请人信息（id_number、name、phone）"))
         return None
-    for key in ("id_number", "name"):
-        if not str(raw.get(key, "")).strip():
-            errors.append(FieldError(f"applicant.{key}", "不能为空"))
-    id_type = str(raw.get("id_type", "resident"))
+    before = len(errors)
+    for key in raw:
+        if key not in APPLICANT_KEYS:
+            errors.append(FieldError(f"applicant.{shown(key)}", "无法识别的字段"))
+    id_number = _required_text(raw, "id_number", "applicant.id_number", MAX_ID_NUMBER, errors)
+    name = _required_text(raw, "name", "applicant.name", MAX_NAME, errors)
+    phone = _text(raw, "phone", "applicant.phone", MAX_PHONE, errors, default="")
+    id_type = _text(raw, "id_type", "applicant.id_type", 16, errors, default="resident")
     if id_type not in {t.value for t in IdType}:
-        errors.append(FieldError("applicant.id_type", "应为 resident、J、I 或 Y"))
+        errors.append(FieldError("applicant.id_type", f"应为 {_ID_TYPES} 之一"))
         id_type = "resident"
-    birth = raw.get("birth_date")
-    return ApplicantInput(
-        id_number=str(raw.get("id_number", "")),
-        name=str(raw.get("name", "")),
-        phone=str(raw.get("phone", "")),
+    sex = _text(raw, "sex", "applicant.sex", 4, errors, default="")
+    birth_text = _text(raw, "birth_date", "applicant.birth_date", 10, errors, default="")
+    birth = _date(birth_text, "applicant.birth_date", errors) if birth_text else None
+    address = _text(raw, "address", "applicant.address", MAX_ADDRESS, errors, default="")
+    applicant = ApplicantInput(
+        id_number=id_number,
+        name=name,
+        phone=phone,
         id_type=IdType(id_type),
-        sex=str(raw.get("sex", "")),
-        birth_date=_date(birth, "applicant.birth_date", errors) if birth else None,
-        address=str(raw.get("address", "")),
+        sex=sex,
+        birth_date=birth,
+        address=address,
     )
+    # what the fields say, for those whose shape was right
+    shaped = {e.field for e in errors[before:]}
+    if "applicant.id_type" in shaped:
+        shaped.add("applicant.id_number")
+    errors.extend(e for e in check_applicant(applicant) if e.field not in shaped)
+    return applicant
+
+
+def _items(raw: Any, errors: list[FieldError]) -> list[str]:
+    if not isinstance(raw, list):
+        errors.append(FieldError("items", f"应为事项编码列表，实际为{_type_name(raw)}"))
+        return []
+    if len(raw) > MAX_ITEMS:
+        errors.append(FieldError("items", f"事项不能超过{MAX_ITEMS}个（现为{len(raw)}个）"))
+        return []
+    codes = []
+    for i, value in enumerate(raw, 1):
+        code = _check_text(value, f"items[{i}]", MAX_CODE, errors)
+        if code is not None:
+            codes.append(code)
+    return codes
+
+
+def _object(raw: Any, field: str, what: str, errors: list[FieldError]) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        errors.append(FieldError(field, f"应为 {what} 的对象，实际为{_type_name(raw)}"))
+        return {}
+    if len(raw) > MAX_ENTRIES:
+        errors.append(FieldError(field, f"不能超过{MAX_ENTRIES}项（现为{len(raw)}项）"))
+        return {}
+    return raw
+
+
+def _key_ok(key: str, field: str, max_len: int, errors: list[FieldError]) -> bool:
+    problem = text_problem(key, max_len)
+    if problem:
+        errors.append(FieldError(field, f"键{problem}"))
+        return False
+    return True
 
 
 def _situations(
     raw: Any, bundle: str | None, catalogue: Catalogue, errors: list[FieldError]
 ) -> dict[str, str]:
-    if not isinstance(raw, dict):
-        errors.append(FieldError("situations", "应为 问题→回答 的对象"))
-        return {}
+    raw = _object(raw, "situations", "问题→回答", errors)
     by_question = {}
     if bundle and bundle in catalogue.bundles:
         by_question = {s.question: s.key for s in catalogue.bundles[bundle].situations}
-    return {by_question.get(k, k): str(v) for k, v in raw.items()}
+    result = {}
+    for key, value in raw.items():
+        field = f"situations.{shown(key)}"
+        if not _key_ok(key, field, MAX_QUESTION, errors):
+            continue
+        answer = _check_text(value, field, MAX_ANSWER, errors)
+        if answer is not None:
+            result[by_question.get(key, key)] = answer
+    return result
 
 
 def _materials(raw: Any, errors: list[FieldError]) -> dict[str, MaterialDecision]:
-    if not isinstance(raw, dict):
-        errors.append(FieldError("materials", "应为 材料→状态 的对象"))
-        return {}
+    raw = _object(raw, "materials", "材料→状态", errors)
     result = {}
     for key, value in raw.items():
+        field = f"materials.{shown(key)}"
+        if not _key_ok(key, field, MAX_MATERIAL_KEY, errors):
+            continue
         promised = None
         if isinstance(value, dict):
-            word = str(value.get("status", ""))
-            if value.get("promised_date"):
-                promised = _date(value["promised_date"], f"materials.{key}.promised_date", errors)
+            for extra in value:
+                if extra not in MATERIAL_KEYS:
+                    errors.append(FieldError(f"{field}.{shown(extra)}", "无法识别的字段"))
+            word = _check_text(value.get("status"), f"{field}.status", 32, errors)
+            promised_text = _text(value, "promised_date", f"{field}.promised_date", 10,
+                                  errors, default="")
+            if promised_text:
+                promised = _date(promised_text, f"{field}.promised_date", errors)
         else:
-            word = str(value)
+            word = _check_text(value, field, 32, errors)
+        if word is None:
+            continue
         status = STATUS_WORDS.get(word)
         if status is None:
             errors.append(
                 FieldError(
-                    f"materials.{key}",
-                    f"状态“{word}”无效，可选：received、shared、tolerated、not_needed、missing",
+                    field,
+                    f"状态“{shown(word)}”无效，可选：received、shared、tolerated、not_needed、missing",
                 )
             )
             continue
@@ -163,20 +333,54 @@ def _materials(raw: Any, errors: list[FieldError]) -> dict[str, MaterialDecision
     return result
 
 
-def _date(raw: Any, field: str, errors: list[FieldError]) -> date | None:
+def _form(raw: Any, errors: list[FieldError]) -> dict[str, str]:
+    raw = _object(raw, "form", "字段→值", errors)
+    result = {}
+    for key, value in raw.items():
+        field = f"form.{shown(key)}"
+        if not _key_ok(key, field, MAX_CODE, errors):
+            continue
+        text = _check_text(value, field, MAX_FORM_VALUE, errors)
+        if text is not None:
+            result[key] = text
+    return result
+
+
+def _date(raw: str, field: str, errors: list[FieldError]) -> date | None:
     try:
-        return date.fromisoformat(str(raw))
+        return date.fromisoformat(raw)
     except ValueError:
-        errors.append(FieldError(field, f"日期“{raw}”无效，应为 YYYY-MM-DD"))
+        errors.append(FieldError(field, f"日期“{shown(raw, 12)}”无效，应为 YYYY-MM-DD"))
         return None
 
 
 def _time(raw: Any, errors: list[FieldError]) -> datetime | None:
-    if raw in (None, ""):
+    """An ISO time; China time without an offset. A day the working calendar has no
+    data for in the past (before 2004) cannot be a real acceptance: due dates could
+    not be computed; times in the future are refused by the acceptance service."""
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str) or len(raw) > 40:
+        errors.append(
+            FieldError("accepted_at", "应为 ISO 格式的时间文本，如 2026-09-29T10:00:00+08:00")
+        )
         return None
     try:
-        value = datetime.fromisoformat(str(raw))
+        value = datetime.fromisoformat(raw)
     except ValueError:
-        errors.append(FieldError("accepted_at", f"时间“{raw}”无效，应为 ISO 格式"))
+        errors.append(FieldError("accepted_at", f"时间“{shown(raw)}”无效，应为 ISO 格式"))
         return None
-    return value if value.tzinfo else value.replace(tzinfo=CHINA)
+    value = value if value.tzinfo else value.replace(tzinfo=CHINA)
+    try:
+        day = value.astimezone(CHINA).date()
+    except OverflowError:
+        errors.append(FieldError("accepted_at", "时间超出范围"))
+        return None
+    if day < date.today() and not WorkCalendar().is_known(day):
+        errors.append(
+            FieldError(
+                "accepted_at", f"受理时间{day.year}年早于工作日历收录的年份，不可能是真实受理时间"
+            )
+        )
+        return None
+    return value

@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from devices.escpos import Align, EscPosBuilder, EscPosPrinter, JobSpool
 from printing import fonts
+from printing.files import private_parents
 from printing.pdf.codes import draw_qr
 
 PDF_WIDTH = 80 * mm
@@ -125,7 +126,7 @@ def slip_pdf(slip: SlipData, path: Path | str) -> Path:
     s = safe(slip)
     fonts.register_fonts()
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_parents(path)
     c = Canvas(str(path), pagesize=(PDF_WIDTH, PDF_HEIGHT))
     c.setTitle(f"{s.title} {s.number}")
     mid = PDF_WIDTH / 2

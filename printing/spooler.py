@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from printing.files import private_parents
+
 
 class PrintError(RuntimeError):
     """The message is Chinese and tells the teller what to do."""
@@ -19,7 +21,7 @@ def print_pdf(path: Path, printer: str = "", copies: int = 1) -> str:
     """Print `path`; `printer` may be a queue name, `folder:DIR`, or empty for the default."""
     if printer.startswith("folder:"):
         target = Path(printer[len("folder:") :])
-        target.mkdir(parents=True, exist_ok=True)
+        private_parents(target / "x")
         for n in range(copies):
             suffix = f"-{n + 1}" if copies > 1 else ""
             shutil.copy2(path, target / f"{path.stem}{suffix}{path.suffix}")

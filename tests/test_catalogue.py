@@ -412,7 +412,7 @@ def test_cli_check_reports_problems_on_stderr(tmp_path, capsys):
         tmp_path, SI_FILE,
         lambda t: _item_block_replace(t, UI_BENEFIT, 'unit = "SYK"', 'unit = "SYKX"'),
     )
-    assert _run(["catalogue", "check", str(path)]) == 1
+    assert _run(["catalogue", "check", str(path)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert f"{SI_FILE}: {ENTRY}: 字段 unit: 责任单位 “SYKX” 不存在" in captured.err
@@ -454,3 +454,37 @@ def test_cli_list_text(capsys):
     assert "职工退休一件事" in out and "【社保卡】" in out
     line = next(line for line in out.splitlines() if line.startswith(UI_BENEFIT))
     assert "失业保险金申领" in line and "提速" in line and "信用" in line
+
+
+# -- hostile files: refused quickly with exit 2 ------------------------------------------
+
+
+@pytest.mark.timeout(60)  # a hang guard: a 10 MB name once ran past 300 s in pypinyin
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "嵌套层数过深"),
+        ("x = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n", "嵌套层数过深"),
+        ('[[unit]]\ncode = "X"\nname = "' + "王" * (10 * 1024 * 1024 // 3) + '"\n', "文件过大"),
+        ('[[unit]]\ncode = "X"\nname = "' + "王" * 300_000 + '"\n',
+         "字段 name: 不能超过 100 个字符（现为 300000 个）"),
+        ("[[item]]\n" + "k" * 300_000 + ' = 1\n', "未知字段"),
+    ],
+    ids=["deep-array", "deep-table", "10MB-name", "long-name", "long-key"],
+)
+def test_hostile_files_are_refused_with_exit_2(tmp_path, run_cli, content, message):  # type: ignore[no-untyped-def]
+    path = tmp_path / "units.toml"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run_cli("catalogue", "check", str(path))
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
+    assert max(len(line) for line in err.splitlines()) < 300  # quoted values are cut short
+
+
+def test_lengths_match_the_case_columns(tmp_path, run_cli):  # type: ignore[no-untyped-def]
+    path = tmp_path / "materials.toml"
+    text = (resources.CATALOGUE_DIR / "materials.toml").read_text(encoding="utf-8")
+    path.write_text(text + '\n[[material]]\ncode = "' + "m" * 33 + '"\nname = "x"\n',
+                    encoding="utf-8")
+    code, _, err = run_cli("catalogue", "check", str(path))
+    assert code == 2 and "材料代码不能超过 32 个字符" in err

@@ -118,3 +118,19 @@ def test_case_numbers_are_readable_and_round_trip() -> None:
     assert doc_no(no) == "受字〔2026〕第11260012号"
     with pytest.raises(ValueError, match="大厅编码"):
         format_case_no("37 01", date(2026, 11, 26), 1)
+
+
+def test_a_busy_day_widens_the_sequence_instead_of_overflowing() -> None:
+    day = date(2026, 11, 26)
+    assert format_case_no("37010201", day, 9999) == "37010201202611269999"
+    tenth_thousand = format_case_no("37010201", day, 10_000)
+    assert tenth_thousand == "370102012026112610000"
+    for seq in (1, 9999, 10_000, 123_456, 99_999_999):
+        no = format_case_no("37010201", day, seq)
+        assert parse_case_no(no) == ("37010201", day, seq)
+        assert parse_case_no(no, "37010201") == ("37010201", day, seq)
+    assert doc_no(tenth_thousand) == "受字〔2026〕第112610000号"
+    longest = format_case_no("H" * 16, day, 99_999_999)
+    assert len(longest) == 32
+    with pytest.raises(ValueError, match="超出范围"):
+        format_case_no("H" * 16, day, 100_000_000)

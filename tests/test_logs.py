@@ -33,3 +33,13 @@ def test_log_records_are_masked_including_tracebacks(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "11010519491231002X" not in text
     assert text.count("110105********002X") >= 2
+
+
+def test_scrub_finds_numbers_typed_in_groups_or_full_width() -> None:
+    text = scrub("请回电 138 1234 5678 或 139-8765-4321，证件 110105 19491231 002X，"
+                 "手机１３８１２３４５６７８，办件 37010201202611260001，电话 0531-12345678")
+    typed = ("138 1234 5678", "139-8765-4321", "110105 19491231 002X", "１３８１２３４５６７８")
+    for full in typed:
+        assert full not in text
+    assert "138****5678" in text and "139****4321" in text and "110105********002X" in text
+    assert "37010201202611260001" in text and "0531-12345678" in text

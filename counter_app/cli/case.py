@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -60,17 +61,37 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ret.set_defaults(handler=cmd_return)
 
 
+MAX_APPLICATION_BYTES = 32 * 1024 * 1024  # far above any real application
+
+
 def _read_json(path: str) -> Any:
+    """The application file (or standard input) as UTF-8 JSON; every failure is a
+    CliError with a Chinese message, never a traceback."""
     import sys
 
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_APPLICATION_BYTES + 1)
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_APPLICATION_BYTES + 1)
     except OSError as exc:
         raise CliError(f"无法读取申请文件 {path}: {exc.strerror}") from exc
+    if len(data) > MAX_APPLICATION_BYTES:
+        raise CliError(f"申请文件过大（超过 {MAX_APPLICATION_BYTES // 1024 // 1024} MB）")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CliError(
+            f"申请文件不是 UTF-8 编码（第{exc.start + 1}个字节无法按 UTF-8 读取），"
+            "请以 UTF-8 编码保存（GBK 等编码的文件请先转换）"
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CliError(f"申请文件不是有效的 JSON（第{exc.lineno}行第{exc.colno}列）") from exc
+        raise CliError(f"申请文件不是有效的 JSON（第{exc.lineno}行第{exc.colno}列）") from None
+    except RecursionError:
+        raise CliError("申请文件的嵌套层数过深，不是有效的申请") from None
 
 
 def cmd_accept(args: argparse.Namespace) -> int:
@@ -78,6 +99,8 @@ def cmd_accept(args: argparse.Namespace) -> int:
     from counter_app.usecases import cases
 
     data = _read_json(args.file)
+    if args.window is not None and not re.fullmatch(r"[0-9A-Za-z]{1,8}", args.window):
+        raise CliError("--window: 窗口号应为1至8位字母或数字")
     with runner.runtime(args) as rt:
         app, outcome, reason = parse_application(data, rt.deps.catalogue)
         done = cases.submit_application(rt, cases.SubmitApplication(

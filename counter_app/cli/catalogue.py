@@ -1,4 +1,7 @@
-"""`counter-app catalogue check [FILE]` and `counter-app catalogue list [--json]`."""
+"""`counter-app catalogue check [FILE]` and `counter-app catalogue list [--json]`.
+
+A catalogue with problems is bad input: exit 2 (like every other command), each
+problem on its own line in Chinese."""
 
 from __future__ import annotations
 
@@ -60,7 +63,7 @@ def run_check(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             print(f"目录检查未通过: {len(exc.problems)} 个问题", file=sys.stderr)
-        return 1
+        return 2
     counts = catalogue_counts(catalogue)
     if getattr(args, "json", False):
         print_json({"ok": True, "problems": [], "counts": counts})
@@ -82,7 +85,6 @@ def run_list(args: argparse.Namespace) -> int:
         raise CliError(
             f"事项目录有 {len(exc.problems)} 个问题，请先运行 counter-app catalogue check\n"
             + "\n".join(exc.problems),
-            code=1,
         ) from exc
     if args.json:
         print_json(catalogue_to_json(catalogue))

@@ -131,8 +131,10 @@ def run(handler: Handler, args: argparse.Namespace) -> int:
         from counter_app.usecases.errors import is_user_error
 
         if isinstance(exc, ApplicationError):
+            from counter_app.logs import scrub  # a message that quoted an ID stays masked
+
             lines = "\n".join(f"  {e}" for e in exc.errors)
-            return _fail(f"申请内容有误：\n{lines}", BAD_INPUT)
+            return _fail(scrub(f"申请内容有误：\n{lines}"), BAD_INPUT)
         if is_user_error(exc):
             return _fail(str(exc), BAD_INPUT)
         raise

@@ -447,7 +447,10 @@ def last_followup_id(session: Session, hall_code: str) -> int:
 def report_sheet_data(
     session: Session, deps: Deps, settings: Settings, followup_id: int
 ) -> ReportSheet:
-    """Plain data for printing.pdf.followup_report (no ORM objects leave here)."""
+    """Plain data for printing.pdf.followup_report (no ORM objects leave here); ID
+    and phone numbers typed into the comment and the steps are masked."""
+    from counter_app.logs import scrub
+
     row = get_row(session, deps, settings, followup_id)
     fu = session.get(FollowUp, followup_id)
     assert fu is not None
@@ -457,8 +460,8 @@ def report_sheet_data(
     rs = session.get(RatingSession, rating.session_id)
     assert rs is not None
 
-    def texts(kind: StepKind) -> list[SheetStep]:
-        return [SheetStep(s.label, s.actor, s.at_text, s.what) for s in row.steps
+    def texts(kind: StepKind) -> list[SheetStep]:  # free text: numbers typed in masked
+        return [SheetStep(s.label, s.actor, s.at_text, scrub(s.what)) for s in row.steps
                 if s.kind == kind.value]
 
     finding = Finding(fu.finding).label if fu.finding else ""
@@ -473,7 +476,7 @@ def report_sheet_data(
         rated_at=fmt_local(rating.recorded_at),
         level=row.level,
         reasons=row.reasons,
-        comment=row.comment,
+        comment=scrub(row.comment),
         applicant=row.applicant,
         applicant_id=mask_id(person.id_number) if person else "",
         applicant_phone=mask_phone(person.phone) if person else "",

@@ -17,7 +17,7 @@ The canonical record (stored in the outbox) holds meanings only:
 | applicant_kind    | person / legal_person                                      |
 | satisfaction      | Satisfaction value (very_satisfied …)                      |
 | reasons           | list of Reason values                                      |
-| comment           | written evaluation                                         |
+| comment           | written evaluation, ID and phone numbers in it masked      |
 | assessed_at       | ISO 8601 instant (UTC)                                     |
 | assess_number     | 1 at the window, 2 added later                             |
 
@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 import resources
 from counter_app.domain.rating import CodeOrder, Satisfaction, satisfaction_code
+from counter_app.logs import scrub
 
 SOURCES = frozenset(
     {
@@ -79,6 +80,8 @@ class Profile:
         if source == "assessed_at":
             at = datetime.fromisoformat(value)
             return at.astimezone(ZoneInfo(self.timezone)).strftime(self.assess_time_format)
+        if source == "comment":  # masked again: records queued before masking existed
+            return scrub(str(value))
         if source == "reasons":
             table = self.codes.get("reasons", {})
             return self.list_separator.join(str(table.get(r, r)) for r in value or ())

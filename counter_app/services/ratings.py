@@ -364,7 +364,10 @@ def rating_no(rating_id: int) -> str:
 def canonical_record(
     session: Session, settings: Settings, rs: RatingSession, row: Rating
 ) -> dict[str, Any]:
-    """Meanings only (see hcp_export): codes are applied per target when sent."""
+    """Meanings only (see hcp_export): codes are applied per target when sent.
+    The written comment is free text: ID and phone numbers in it are masked."""
+    from counter_app.logs import scrub
+
     case = session.get(Case, rs.case_id) if rs.case_id else None
     ticket = session.get(Ticket, rs.ticket_id) if rs.ticket_id else None
     teller = session.get(User, rs.teller_id) if rs.teller_id else None
@@ -396,7 +399,7 @@ def canonical_record(
         "applicant_kind": "person",
         "satisfaction": row.satisfaction,
         "reasons": list(row.reasons or ()),
-        "comment": row.comment,
+        "comment": scrub(row.comment),  # free text: a phone or ID typed in is masked
         "assessed_at": row.recorded_at.isoformat(),
         "assess_number": rs.assess_number,
     }

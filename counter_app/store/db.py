@@ -4,10 +4,15 @@ SQLite (the embedded default) runs in WAL mode with foreign keys on and a busy
 timeout, so several processes on one PC can share it. PostgreSQL is the hall's
 shared server; its password, if any, comes from the OS keyring, never the URL in
 the config file.
+
+The SQLite file holds ID numbers, phones and password hashes: its folder is created
+0700 and the file 0600 (SQLite gives the -wal and -shm files the mode of the
+database file); files of an older install that are ours are narrowed to 0600.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,8 +38,8 @@ def make_engine(url: str, *, password: str | None = None) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            private_sqlite_file(Path(database))
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
@@ -42,6 +47,51 @@ def make_engine(url: str, *, password: str | None = None) -> Engine:
     if password is not None and parsed.password is None:
         parsed = parsed.set(password=password)
     return create_engine(parsed, pool_pre_ping=True)
+
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_dir(folder: Path) -> None:
+    """Create `folder` and any missing parents as 0700. Folders that exist are left
+    as they are: they may be shared ones (/tmp, a home directory)."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=PRIVATE_DIR_MODE)
+        except FileExistsError:  # made by another process meanwhile
+            continue
+        if os.name != "nt":  # the umask may only narrow; make it exact
+            os.chmod(path, PRIVATE_DIR_MODE)
+
+
+def private_file(path: Path) -> None:
+    """Create `path` empty as 0600 if it does not exist; narrow it to 0600 if it
+    exists and belongs to this user."""
+    private_dir(path.parent)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        if os.name != "nt" and path.stat().st_uid == os.getuid():
+            os.chmod(path, PRIVATE_FILE_MODE)
+    else:
+        os.close(fd)
+
+
+def private_sqlite_file(path: Path) -> None:
+    """The database file and its -wal and -shm companions, 0600 in a 0700 folder."""
+    private_file(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            private_file(companion)
 
 
 def _sqlite_on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

@@ -18,10 +18,17 @@ class LogIn:
 
 
 def log_in(rt: Runtime, cmd: LogIn) -> Actor:
-    """The authenticated actor; raises users.UserError with a Chinese message."""
+    """The authenticated actor; raises users.UserError with a Chinese message. A
+    failure is counted (the transaction commits): repeated failures lock the staff
+    number for a while, known or not (services.users.check_login)."""
     with rt.write() as session:
-        user = users.authenticate(session, cmd.staff_no, cmd.password)
-        return users.actor_of(user, cmd.window_no or rt.settings.hall.window_no)
+        result = users.check_login(session, cmd.staff_no, cmd.password, rt.deps.clock)
+        actor = None if result.user is None else users.actor_of(
+            result.user, cmd.window_no or rt.settings.hall.window_no
+        )
+    if actor is None:
+        raise users.UserError(result.message)
+    return actor
 
 
 def needs_first_user(rt: Runtime) -> bool:

@@ -34,6 +34,7 @@ from reportlab.platypus import (
 from reportlab.platypus import paragraph as _rl_paragraph
 
 from printing import fonts
+from printing.files import private_parents
 from printing.papers import CasePaper
 from printing.pdf import codes
 from printing.pdf.texts import qr_target, teller_label, window_label
@@ -609,7 +610,7 @@ def build_pdf(
 def write_pdf(data: bytes, path: Path | str) -> None:
     """Write ``data`` to ``path`` atomically: a print folder never sees half a file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_parents(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -6,6 +6,7 @@ from counter_app.store.models.applicant import Applicant
 from counter_app.store.models.base import NAMING_CONVENTION, Base
 from counter_app.store.models.case import Case, CaseCounter, CaseEvent, CaseItem, CaseMaterial
 from counter_app.store.models.followup import FollowUp, FollowUpStep
+from counter_app.store.models.login import LoginGuard
 from counter_app.store.models.outbox import OutboxMessage
 from counter_app.store.models.queue import (
     QueueEvent,
@@ -28,6 +29,7 @@ __all__ = [
     "CaseMaterial",
     "FollowUp",
     "FollowUpStep",
+    "LoginGuard",
     "OutboxMessage",
     "QueueEvent",
     "QueueWindow",

@@ -18,7 +18,7 @@ from devices.escpos.links import LINK_ERRORS, PrinterLink
 from devices.escpos.printer import EscPosPrinter, PrintResult
 from devices.escpos.spool import JobSpool, SpoolJob
 from devices.escpos.status import PrinterStatus
-from devices.transport import DeviceUnavailable
+from devices.transport import DeviceUnavailable, describe_link_error
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,10 @@ class PrinterDriver(DeviceDriver):
             status = self.printer.status()
         except LINK_ERRORS as exc:
             self.printer.close()
-            raise DeviceUnavailable(f"打印机连接失败: {exc}") from exc
+            if isinstance(exc, DeviceUnavailable):
+                raise
+            raise DeviceUnavailable(describe_link_error(exc),
+                                    detail=f"{type(exc).__name__}: {exc}") from exc
         if not status.answered:
             self.printer.close()
             raise DeviceUnavailable(status.problem)

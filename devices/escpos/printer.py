@@ -15,6 +15,7 @@ from devices.escpos.builder import status_request
 from devices.escpos.links import LINK_ERRORS, PrinterLink, open_link
 from devices.escpos.spool import JobSpool, SpoolJob
 from devices.escpos.status import UNKNOWN_OK, PrinterStatus, parse_status
+from devices.transport import describe_link_error
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,8 @@ class EscPosPrinter:
             after = self.status()
         except LINK_ERRORS as exc:
             self.link.close()
-            reason = getattr(exc, "reason", None) or f"打印机连接失败: {exc}"
+            reason = describe_link_error(exc)
+            log.info("printer %s failed: %s", self.url, getattr(exc, "detail", "") or repr(exc))
             return self._fail(job, reason, None)
         if not after.ok:
             # The bytes went out but the printer reports trouble: reprint to be sure.

@@ -132,7 +132,11 @@ class PrinterDriver(DeviceDriver):
         ones among them are told failed with the same reason and wait with the others."""
         failure = ""
         lost = ""
-        for job in self.spool.failed(self.printer.url):
+        jobs = self.spool.failed(self.printer.url)
+        if not self.auto_retry:  # kept jobs wait for `reprint`; only new ones go out
+            with self._queued_lock:
+                jobs = [j for j in jobs if j.job_id in self._queued]
+        for job in jobs:
             if not self.spool.claim(job.job_id):
                 continue  # another thread or program is printing it
             try:

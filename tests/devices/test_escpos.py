@@ -414,3 +414,21 @@ def test_print_test_cli_to_a_file(run_cli, tmp_path) -> None:
     assert target.read_bytes().endswith(H("1D564203"))
     code, _, err = run_cli("device", "print-test", "--printer", "lpt1")
     assert code == 2 and "打印机地址无效" in err
+
+
+def test_without_auto_retry_a_kept_job_waits_for_reprint(printer_sim, stop_later) -> None:
+    sim = printer_sim(status=PrinterStatus(paper_out=True))
+    events = Events()
+    driver = stop_later(PrinterDriver(f"serial:{sim.path}?baud=115200", on_event=events,
+                                      auto_retry=False, status_interval_s=0.05,
+                                      status_timeout_s=0.2).start())
+    job = driver.print_job(numbered_slip("A001"), "号票 A001")
+    events.next(PrintJobFailed)
+    sim.set_status(paper_out=False)
+    wait_for(lambda: driver.status.online)
+    later = driver.print_job(numbered_slip("A002"), "号票 A002")  # only the new one goes out
+    assert events.next(PrintJobDone).job_id == later
+    assert [j.job_id for j in driver.kept_jobs()] == [job]
+    driver.reprint(job)
+    assert events.next(PrintJobDone).job_id == job
+    assert printed_numbers(sim) == ["A002", "A001"]

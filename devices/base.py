@@ -10,7 +10,10 @@ Threading model (the rule the GUI bridge relies on):
   GUI re-emits them as signals (queued connection) and handles them on its thread.
   An exception in a listener is logged and swallowed; it never stops the driver.
 - `status` (`DeviceStatus`: ONLINE / OFFLINE / ERROR plus a Chinese reason) can be
-  read from any thread; every change is also sent as `DeviceStatusChanged`.
+  read from any thread; every change is also sent as `DeviceStatusChanged`. A reason
+  is always Chinese words (it is shown to tellers and applicants): the technical
+  detail of a failure (port name, the English text of an OS or pyserial error) goes
+  to the log when the status changes.
 - When the port vanishes (cable pulled) the driver closes it, reports OFFLINE and
   reopens it with backoff; nobody has to restart anything.
 """
@@ -31,7 +34,10 @@ from devices.transport import (
     PORT_ERRORS,
     Backoff,
     DeviceUnavailable,
+    PortGone,
+    SerialPort,
     close_quietly,
+    describe_link_error,
     open_serial,
     parse_port,
 )
@@ -198,10 +204,13 @@ class DeviceDriver(ABC):
             except Exception:  # a listener must never stop the driver
                 log.exception("device event listener failed (%s)", self.name)
 
-    def _set_status(self, state: DeviceState, reason: str = "") -> None:
+    def _set_status(self, state: DeviceState, reason: str = "", detail: str = "") -> None:
+        """Change the status (reason in Chinese); `detail` (technical) is logged."""
         status = DeviceStatus(state, reason)
         if status != self._status:
             self._status = status
+            if detail:
+                log.info("device %s %s: %s [%s]", self.name, state.value, reason, detail)
             self._emit(DeviceStatusChanged(self.name, status))
 
     # ---- the loop -----------------------------------------------------------------
@@ -216,13 +225,11 @@ class DeviceDriver(ABC):
                     self._run_commands()
                     self._tick()
                     self._on_idle()
-                except PortLost as exc:
-                    self._lose(exc.reason)
-                except PORT_ERRORS as exc:
-                    self._lose(f"连接中断: {exc}")
-                except Exception as exc:  # a bug: report it, reopen, keep going
+                except (PortLost, DeviceUnavailable, *PORT_ERRORS) as exc:
+                    self._lose_by(exc)
+                except Exception:  # a bug: report it, reopen, keep going
                     log.exception("device driver %s failed", self.name)
-                    self._lose(f"驱动内部错误: {exc}", DeviceState.ERROR)
+                    self._lose("驱动内部错误，正在重新连接", DeviceState.ERROR)
                     self._wait(self._backoff.next())
         finally:
             if self._connected:
@@ -237,34 +244,44 @@ class DeviceDriver(ABC):
         try:
             self._connect()
         except DeviceUnavailable as exc:
+            self._safe_disconnect()
             state = DeviceState.ERROR if exc.error else DeviceState.OFFLINE
-            self._set_status(state, exc.reason)
+            self._set_status(state, exc.reason, exc.detail)
             return False
         except PORT_ERRORS as exc:
             self._safe_disconnect()
-            self._set_status(DeviceState.OFFLINE, f"连接失败: {exc}")
+            self._set_status(DeviceState.OFFLINE, "连接失败（设备未就绪）",
+                             f"{type(exc).__name__}: {exc}")
             return False
-        except Exception as exc:  # e.g. a vendor library misbehaving
+        except Exception:  # e.g. a vendor library misbehaving
             log.exception("device driver %s: open failed", self.name)
             self._safe_disconnect()
-            self._set_status(DeviceState.ERROR, f"设备打开失败: {exc}")
+            self._set_status(DeviceState.ERROR, "设备打开失败，请联系技术人员")
             return False
         self._connected = True
         self._backoff.reset()
         try:
             self._on_connected()
-        except PortLost as exc:
-            self._lose(exc.reason)
-            return False
-        except PORT_ERRORS as exc:
-            self._lose(f"连接中断: {exc}")
+        except (PortLost, DeviceUnavailable, *PORT_ERRORS) as exc:
+            self._lose_by(exc)
             return False
         return True
 
-    def _lose(self, reason: str, state: DeviceState = DeviceState.OFFLINE) -> None:
+    def _lose_by(self, exc: BaseException) -> None:
+        """The device was lost with this exception: Chinese reason, detail to the log."""
+        if isinstance(exc, PortLost):
+            self._lose(exc.reason)
+        elif isinstance(exc, DeviceUnavailable):
+            state = DeviceState.ERROR if exc.error else DeviceState.OFFLINE
+            self._lose(exc.reason, state, exc.detail)
+        else:
+            self._lose(describe_link_error(exc), detail=f"{type(exc).__name__}: {exc}")
+
+    def _lose(self, reason: str, state: DeviceState = DeviceState.OFFLINE,
+              detail: str = "") -> None:
         self._connected = False
         self._safe_disconnect()
-        self._set_status(state, reason)
+        self._set_status(state, reason, detail)
         self._on_disconnected(reason)
 
     def _safe_disconnect(self) -> None:
@@ -314,7 +331,7 @@ class SerialDeviceDriver(DeviceDriver):
         spec = parse_port(port, baud or self.default_baud)
         self.port_url = spec.url
         self.baud = spec.baud
-        self._port = None
+        self._port: SerialPort | None = None
 
     def _connect(self) -> None:
         self._port = open_serial(self.port_url, self.baud)
@@ -327,12 +344,12 @@ class SerialDeviceDriver(DeviceDriver):
         """Whatever arrived, waiting at most the port timeout (20 ms) for the first byte."""
         port = self._port
         if port is None:
-            raise PortLost("端口未打开")
+            raise PortGone("端口未打开")
         waiting = port.in_waiting
         return port.read(waiting if waiting > 0 else 1)
 
     def _write(self, data: bytes) -> None:
         port = self._port
         if port is None:
-            raise PortLost("端口未打开")
+            raise PortGone("端口未打开")
         port.write(data)

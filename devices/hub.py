@@ -21,9 +21,9 @@ thread**, one call per event, in the order the driver saw things happen. Events 
 frozen dataclasses (`devices.base.DeviceEvent` subclasses, each with `device`, the
 kind name): `DeviceStatusChanged`, `IdCardRead`, `IdCardReadFailed`, `SsCardRead`,
 `SsCardReadFailed`, `CodeScanned`, `RatingReceived`, `NotRated`, `ButtonPressed`,
-`PadInfoReceived`, `PadStatus`, `PrintJobDone`, `PrintJobFailed`. The callback must
-return quickly and must not touch widgets; a Qt bridge re-emits each event as a signal
-(queued to the GUI thread). Calls into the drivers (`read_now`, `open_session`,
+`PadInfoReceived`, `PadStatus`, `PrintJobDone`, `PrintJobFailed`, `PrintJobsWaiting`.
+The callback must return quickly and must not touch widgets; a Qt bridge re-emits each
+event as a signal (queued to the GUI thread). Calls into the drivers (`read_now`, `open_session`,
 `print_job`, …) are safe from any thread and never block on device I/O.
 
 `start_simulated_devices()` serves simulators on pseudo-terminals in this process and

@@ -48,6 +48,9 @@ class SlipPrinted:
     ok: bool
     message: str  # Chinese, for the kiosk screen or the CLI
     job_id: str = ""
+    #: Not printed, but the job is in the spool (a folder: it survives a restart) and
+    #: a printer driver on that spool prints it when the printer is fit again.
+    kept: bool = False
 
 
 def _scrub(text: str) -> str:
@@ -175,7 +178,9 @@ def print_slip(
     """Print on `printer`: an ESC/POS URL (`serial:…`, `tcp:HOST:9100`, `file:PATH`),
     or `pdf:QUEUE` / `pdf:folder:DIR` / `pdf:` (default printer) for an ordinary
     printer. Blocking (call it off the GUI thread); never raises for printer trouble,
-    the answer says what went wrong so the person can note the number."""
+    the answer says what went wrong so the person can note the number. An ESC/POS
+    job that fails stays in `spool` (give one with a folder to keep it across a
+    restart: `kept` in the answer)."""
     printer = printer.strip()
     if not printer:
         return SlipPrinted(False, "未配置号票打印机")
@@ -198,4 +203,5 @@ def print_slip(
         device.close()
     if result.ok:
         return SlipPrinted(True, result.reason or "号票已打印", result.job_id)
-    return SlipPrinted(False, result.reason or "打印失败", result.job_id)
+    kept = spool is not None and spool.folder is not None and spool.get(result.job_id) is not None
+    return SlipPrinted(False, result.reason or "打印失败", result.job_id, kept=kept)

@@ -1,10 +1,18 @@
 """`counter-app queue …`: take a number, call, recall, no-show, transfer, done, the
 hall's status and the day's statistics — the same services the kiosk, the teller's
-strip and the display use."""
+strip and the display use.
+
+`queue take --print URL` exit codes: 0 the ticket was taken and its slip printed;
+4 the ticket was taken and stored but the slip did not print — an ESC/POS slip is
+then kept in the spool folder (`--spool`, default the data folder's print-spool),
+listed by `device print-jobs`, printed by `device reprint`, and printed by itself by
+a kiosk or teller PC whose printer driver uses the same folder and printer.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +25,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         dest="queue_command", required=True
     )
 
-    take = queue.add_parser("take", help="取号", parents=[common])
+    take = queue.add_parser(
+        "take", help="取号", parents=[common],
+        epilog="退出码：0 已取号 (并已打印号票)；4 已取号并保存，但号票未打印 (打印任务已保留)",
+    )
     take.add_argument("--category", required=True, help="业务类别前缀，如 A")
     take.add_argument(
         "--priority", nargs="?", const="优先", default="", metavar="REASON",
@@ -25,6 +36,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     take.add_argument("--print", dest="printer", metavar="URL",
                       help="打印号票：serial:端口、tcp:主机:9100、file:路径 或 pdf:打印机")
+    take.add_argument("--spool", metavar="DIR",
+                      help="未打印号票的保留目录 (默认: 数据目录/print-spool)")
     take.add_argument("--json", action="store_true")
     take.set_defaults(handler=cmd_take)
 
@@ -115,20 +128,52 @@ def cmd_take(args: argparse.Namespace) -> int:
     def act(rt: Any, actor: Any) -> Any:
         taken = queue.take_ticket(rt, queue.TakeTicket(actor, args.category, args.priority,
                                                        channel="cli"))
-        printed = queue.print_ticket_slip(rt, taken, args.printer) if args.printer else None
+        printed = None
+        if args.printer:
+            printed = queue.print_ticket_slip(rt, taken, args.printer, spool=_slip_spool(args))
         return taken, printed
 
-    taken, printed = _run(args, act)
+    taken, printed = _run(args, act)  # committed: the ticket stands either way
     if args.json:
         data = {**taken.as_json(), "category": taken.ticket.category}
         if printed is not None:
-            data["printed"] = {"ok": printed.ok, "message": printed.message}
+            data["printed"] = {"ok": printed.ok, "message": printed.message,
+                               "job": printed.job_id, "kept": printed.kept}
         print_json(data)
     else:
         print(f"{_ticket_line(taken.ticket)}  前面还有 {taken.waiting_ahead} 人")
-        if printed is not None:
-            print(("已打印: " if printed.ok else "打印失败: ") + printed.message)
-    return 0 if printed is None or printed.ok else 4
+        if printed is not None and printed.ok:
+            print("已打印: " + printed.message)
+    if printed is not None and not printed.ok:
+        print(_not_printed(taken.ticket.number, printed, args), file=sys.stderr)
+        return 4
+    return 0
+
+
+def _slip_spool(args: argparse.Namespace) -> Any:
+    """Where a slip that did not print is kept (ESC/POS printers; PDFs go to the
+    system's own print queue)."""
+    from devices.escpos.spool import JobSpool
+
+    if args.printer.strip().startswith("pdf:"):
+        return None
+    if args.spool:
+        return JobSpool(args.spool)
+    from counter_app.config import data_dir
+
+    return JobSpool(data_dir() / "print-spool")
+
+
+def _not_printed(number: str, printed: Any, args: argparse.Namespace) -> str:
+    text = f"号票未打印：{printed.message}。号码 {number} 已取号并保存"
+    if printed.kept:
+        spool = f" --spool {args.spool}" if args.spool else ""
+        text += (
+            f"；打印任务已保留（编号 {printed.job_id}），打印机恢复后执行 counter-app device "
+            f"reprint {printed.job_id} --printer {args.printer}{spool} 补打"
+            "（使用同一保留目录和打印机的取号机或柜台会自动补打）"
+        )
+    return text
 
 
 def cmd_call_next(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 from counter_app.config import Settings
 from counter_app.domain.clock import local
 from counter_app.services.queue import Hall, Taken
+from devices.escpos.spool import JobSpool
 from printing.slip import SlipData, SlipPrinted, print_slip
 
 
@@ -40,11 +41,12 @@ def slip_for(taken: Taken, settings: Settings, hall: Hall) -> SlipData:
 
 def print_ticket(
     taken: Taken, settings: Settings, hall: Hall, printer: str | None = None,
-    pdf_dir: Path | None = None,
+    pdf_dir: Path | None = None, spool: JobSpool | None = None,
 ) -> SlipPrinted:
-    """Print the slip on `printer` (default: the configured slip printer). Blocking."""
+    """Print the slip on `printer` (default: the configured slip printer). Blocking.
+    A failed ESC/POS slip stays in `spool` (a folder one keeps it across a restart)."""
     return print_slip(
         slip_for(taken, settings, hall),
         printer if printer is not None else settings.devices.slip_printer,
-        pdf_dir=pdf_dir,
+        pdf_dir=pdf_dir, spool=spool,
     )

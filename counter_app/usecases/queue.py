@@ -17,7 +17,8 @@ from counter_app.domain.roles import Actor, Permission
 from counter_app.runtime import Runtime
 from counter_app.services import hall_events, queue, queue_slip, queue_views
 from counter_app.services.queue import Called, Hall, Taken, TicketView
-from printing.slip import SlipPrinted
+from devices.escpos.spool import JobSpool
+from printing.slip import SlipData, SlipPrinted
 
 
 def hall_of(rt: Runtime) -> Hall:
@@ -64,9 +65,19 @@ def take_ticket(rt: Runtime, cmd: TakeTicket) -> Taken:
         )
 
 
-def print_ticket_slip(rt: Runtime, taken: Taken, printer: str | None = None) -> SlipPrinted:
-    """Print the slip of a ticket just taken (blocking: run it off the GUI thread)."""
-    return queue_slip.print_ticket(taken, rt.settings, hall_of(rt), printer)
+def slip_data(rt: Runtime, taken: Taken) -> SlipData:
+    """What the slip of a ticket just taken says (the kiosk's own printer driver
+    prints it)."""
+    return queue_slip.slip_for(taken, rt.settings, hall_of(rt))
+
+
+def print_ticket_slip(
+    rt: Runtime, taken: Taken, printer: str | None = None, *, spool: JobSpool | None = None
+) -> SlipPrinted:
+    """Print the slip of a ticket just taken (blocking: run it off the GUI thread). A
+    slip an ESC/POS printer could not print stays in `spool` and is printed when
+    the printer is back."""
+    return queue_slip.print_ticket(taken, rt.settings, hall_of(rt), printer, spool=spool)
 
 
 # ---- at the window ----------------------------------------------------------------------

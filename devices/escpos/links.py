@@ -90,7 +90,9 @@ class TcpLink:
         try:
             self._sock = socket.create_connection((self.host, self.port), self.connect_timeout)
         except OSError as exc:
-            raise DeviceUnavailable(f"无法连接打印机 {self.host}:{self.port}: {exc}") from exc
+            raise DeviceUnavailable(
+                "无法连接网络打印机", detail=f"{self.url}: {type(exc).__name__}: {exc}"
+            ) from exc
 
     def close(self) -> None:
         sock, self._sock = self._sock, None
@@ -138,7 +140,9 @@ class FileLink:
             with self.path.open("ab"):
                 pass
         except OSError as exc:
-            raise DeviceUnavailable(f"无法写入打印文件 {self.path}: {exc}", error=True) from exc
+            raise DeviceUnavailable(
+                "无法写入打印文件", error=True, detail=f"{self.path}: {type(exc).__name__}: {exc}"
+            ) from exc
 
     def close(self) -> None:
         pass

@@ -3,7 +3,8 @@
 `EscPosPrinter.print_job` keeps the job in the spool first, asks the real-time status
 (DLE EOT 1, 2, 4), sends the bytes only to a printer fit to print, asks again after
 the job (paper may run out halfway) and removes the job from the spool only when all
-went well. Everything else leaves the job in the spool with a Chinese reason.
+went well. Everything else leaves the job in the spool with a Chinese reason. The job
+is claimed while it is printed (see `spool`), so nobody else prints it meanwhile.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from devices.escpos.builder import status_request
 from devices.escpos.links import LINK_ERRORS, PrinterLink, open_link
 from devices.escpos.spool import JobSpool, SpoolJob
 from devices.escpos.status import UNKNOWN_OK, PrinterStatus, parse_status
+from devices.transport import describe_link_error
 
 log = logging.getLogger(__name__)
 
@@ -63,17 +65,26 @@ class EscPosPrinter:
         return parse_status(answers)
 
     def print_job(self, data: bytes, title: str = "") -> PrintResult:
-        job = self.spool.add(data, title, self.url)
-        return self.send(job)
+        job = self.spool.add(data, title, self.url, claim=True)
+        try:
+            return self.send(job)
+        finally:
+            self.spool.release(job.job_id)
 
     def reprint(self, job_id: str) -> PrintResult:
         job = self.spool.get(job_id)
         if job is None:
             return PrintResult(job_id, False, "打印任务不存在")
-        self.spool.mark_started(job_id)
-        return self.send(job)
+        if not self.spool.claim(job_id):
+            return PrintResult(job_id, False, "该打印任务正在由其他程序打印")
+        try:
+            self.spool.mark_started(job_id)
+            return self.send(job)
+        finally:
+            self.spool.release(job_id)
 
     def send(self, job: SpoolJob) -> PrintResult:
+        """Print a job the caller has claimed; it leaves the spool only when printed."""
         try:
             self.link.open()
             before = self.status()
@@ -83,7 +94,8 @@ class EscPosPrinter:
             after = self.status()
         except LINK_ERRORS as exc:
             self.link.close()
-            reason = getattr(exc, "reason", None) or f"打印机连接失败: {exc}"
+            reason = describe_link_error(exc)
+            log.info("printer %s failed: %s", self.url, getattr(exc, "detail", "") or repr(exc))
             return self._fail(job, reason, None)
         if not after.ok:
             # The bytes went out but the printer reports trouble: reprint to be sure.

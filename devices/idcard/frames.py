@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import reduce
+from itertools import accumulate
+from operator import xor
 from typing import Final
 
 from devices.idcard.tables import SW3_OK, sw3_message
@@ -71,53 +73,72 @@ class FrameDecoder:
     Hunts for the preamble, so garbage before, between and inside frames is skipped.
     A frame with a bad checksum is reported (BadChecksum) and the hunt resumes after
     its first preamble byte, in case the "frame" was a false preamble in noise.
+
+    Linear in the input, however hostile (noise full of preambles claiming long
+    frames used to cost a checksum pass per false preamble):
+
+    - a running XOR: `_px[i]` is the XOR of every byte before `_buf[i]`, extended as
+      bytes arrive, so any candidate's checksum is two look-ups;
+    - bounded look-ahead: a LEN above `max_frame` is a false preamble at once (the
+      longest SAM answer, text + photo + fingerprint, is 2314), so no candidate holds
+      the hunt for more than `max_frame` bytes;
+    - every byte is searched once (`pos` only moves forward within a feed and the
+      bytes before it are dropped).
     """
 
-    def __init__(self, max_buffer: int = 1 << 17) -> None:
+    #: Longest LEN accepted: the largest answer (2314) with room to spare.
+    MAX_FRAME: Final = 4096
+
+    def __init__(self, max_frame: int = MAX_FRAME) -> None:
         self._buf = bytearray()
-        self._max_buffer = max_buffer
+        self._px = bytearray(1)  # running XOR; len(_px) == len(_buf) + 1
+        self.max_frame = max_frame
 
     def reset(self) -> None:
         self._buf.clear()
+        self._px = bytearray(1)
 
     @property
     def pending(self) -> int:
         return len(self._buf)
 
     def feed(self, data: bytes) -> list[SamFrame | BadChecksum]:
-        self._buf += data
+        buf, px = self._buf, self._px
+        if data:
+            buf += data
+            running = accumulate(data, xor, initial=px[-1])
+            next(running)  # the initial value is already there
+            px.extend(running)
         out: list[SamFrame | BadChecksum] = []
-        buf = self._buf
+        pos = 0
+        size = len(buf)
         while True:
-            start = buf.find(PREAMBLE)
+            start = buf.find(PREAMBLE, pos)
             if start < 0:
                 # Keep a tail that may be the beginning of a preamble.
-                keep = len(PREAMBLE) - 1
-                if len(buf) > keep:
-                    del buf[: len(buf) - keep]
+                pos = max(pos, size - (len(PREAMBLE) - 1))
                 break
-            if start:
-                del buf[:start]
-            if len(buf) < HEADER_LEN:
+            if size - start < HEADER_LEN:
+                pos = start
                 break
-            length = int.from_bytes(buf[5:7], "big")
-            if length < 1:
-                del buf[:1]
+            length = (buf[start + 5] << 8) | buf[start + 6]
+            if not 1 <= length <= self.max_frame:
+                pos = start + 1  # no SAM frame is that long: noise
                 continue
-            total = HEADER_LEN + length
-            if len(buf) < total:
-                if len(buf) > self._max_buffer:
-                    del buf[:1]
-                    continue
+            end = start + HEADER_LEN + length  # one past CHK
+            if size < end:
+                pos = start  # wait for the rest (at most max_frame bytes)
                 break
-            body = bytes(buf[5 : total - 1])
-            payload = body[2:]
-            if xor_checksum(body) == buf[total - 1]:
+            payload = bytes(buf[start + HEADER_LEN : end - 1])
+            if px[start + len(PREAMBLE)] ^ px[end - 1] == buf[end - 1]:
                 out.append(SamFrame(payload))
-                del buf[:total]
+                pos = end
             else:
                 out.append(BadChecksum(payload))
-                del buf[:1]
+                pos = start + 1
+        if pos:
+            del buf[:pos]
+            del px[:pos]
         return out
 
 

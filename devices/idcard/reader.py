@@ -209,7 +209,7 @@ class SerialSamBackend:
             status = self.reader.sam_status()
         except IdCardError as exc:
             self.close()
-            raise DeviceUnavailable(f"{exc} (端口 {self.url})") from exc
+            raise DeviceUnavailable(str(exc), detail=f"port {self.url}") from exc
         if status.sw3 != SW3_OK:
             self.close()
             raise DeviceUnavailable(f"安全模块状态异常: {status.message}", error=True)

@@ -53,8 +53,9 @@ def _load(candidates: Sequence[str]) -> ctypes.CDLL:
             except OSError:
                 continue
     raise DeviceUnavailable(
-        f"未找到读卡器厂商动态库 ({', '.join(candidates)}), 请安装读卡器驱动或改用串口方式",
+        "未找到读卡器厂商动态库，请安装读卡器驱动或改用串口方式",
         error=True,
+        detail=f"tried: {', '.join(tried)}",
     )
 
 
@@ -76,8 +77,8 @@ class VendorLibBackend:
         try:
             result = lib.SDT_OpenPort(ctypes.c_int(self.port))
         except AttributeError as exc:
-            raise DeviceUnavailable("厂商动态库缺少 SDT_OpenPort 接口, 不是 sdtapi 兼容库",
-                                    error=True) from exc
+            raise DeviceUnavailable("读卡器厂商动态库不兼容（缺少打开端口的接口）", error=True,
+                                    detail="no SDT_OpenPort: not an sdtapi library") from exc
         if result != SW3_OK:
             raise DeviceUnavailable(f"读卡器端口 {self.port} 打开失败: {sw3_message(result)}")
         self._lib = lib

@@ -15,6 +15,12 @@ Rating sessions, one visit one rating:
 - A pulled cable does not end a session by itself: the driver reopens the port, says
   HELLO, and re-sends what the pad may have missed (the open RATE_REQUEST, the last
   SHOW_* screen). A pad that rated while the cable was out delivers its RATING then.
+- But a pad may also have lost that press (the protocol lets it drop a RATING after
+  its retries; a USB pad loses power with the cable): then the re-sent RATE_REQUEST
+  asks the applicant again, and the level that comes back is a second answer. The
+  host cannot tell which, so the event that ends a session says whether its request
+  was sent again after a link loss (`reasked_after_link_loss`, `reasks`: how many
+  times), for the record of that rating.
 
 Status: ONLINE once a good frame came from the pad; OFFLINE with a reason when the port
 is gone, when a frame went unacknowledged after all retries, or after
@@ -29,7 +35,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -78,6 +84,10 @@ class RatingReceived(DeviceEvent):
     level: int
     reasons: list[str] = field(default_factory=list)
     reasons_mask: int = 0
+    #: The RATE_REQUEST went out again after the pad was lost (pulled cable, no ACK,
+    #: no heartbeat) while this session was open: the level may be a second answer.
+    reasked_after_link_loss: bool = False
+    reasks: int = 0  # how many times it was sent again so
 
     @property
     def level_name(self) -> str:
@@ -93,6 +103,8 @@ class NotRated(DeviceEvent):
     session_id: int
     cause: NotRatedCause
     detail: str = ""
+    reasked_after_link_loss: bool = False  # as on RatingReceived
+    reasks: int = 0
 
 
 @dataclass(frozen=True)
@@ -134,6 +146,7 @@ class _Session:
     timeout_s: int
     opened_at: float
     confirmed: bool = False  # the pad ACKed the RATE_REQUEST on this connection
+    asked: int = 0  # RATE_REQUESTs queued for it (not counting protocol retransmissions)
 
     @property
     def request(self) -> RateRequest:
@@ -231,7 +244,16 @@ class PadDriver(SerialDeviceDriver):
             self._cancel(old, "新的评价请求取代了未完成的评价")
         session = _Session(sid, case_no, business, timeout_s, time.monotonic())
         self._sessions[sid] = session
-        self._send(session.request)
+        if self.connected:
+            self._ask(session, time.monotonic())
+
+    def _ask(self, session: _Session, now: float) -> None:
+        """Queue the session's RATE_REQUEST; a second one is a re-ask after a link loss
+        (it is only sent again when the pad came back: `_came_online`)."""
+        if session.asked:
+            log.info("pad session %s asked again after the link was lost", session.session_id)
+        session.asked += 1
+        self._link.send(session.request, now)
 
     def _cancel(self, sid: int, detail: str) -> None:
         if sid not in self._sessions:
@@ -245,7 +267,9 @@ class PadDriver(SerialDeviceDriver):
         self._send(message)
 
     def _end(self, sid: int, event: RatingReceived | NotRated) -> None:
-        self._sessions.pop(sid, None)
+        session = self._sessions.pop(sid, None)
+        if session is not None and session.asked > 1:
+            event = replace(event, reasked_after_link_loss=True, reasks=session.asked - 1)
         self._closed[sid] = None
         while len(self._closed) > self._CLOSED_MEMORY:
             self._closed.popitem(last=False)
@@ -286,7 +310,7 @@ class PadDriver(SerialDeviceDriver):
         pending = {m.session_id for m in self._link.pending if isinstance(m, RateRequest)}
         for session in self._sessions.values():
             if not session.confirmed and session.session_id not in pending:
-                self._link.send(session.request, now)
+                self._ask(session, now)
 
     # ---- I/O (driver thread) ----------------------------------------------------------
 

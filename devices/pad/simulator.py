@@ -5,7 +5,10 @@ RATE_REQUEST and "presses" a level after `press_delay_s` (levels from `levels`, 
 turn; None: nobody presses and the pad reports RATING_TIMEOUT), answers RATE_CANCEL,
 sends HEARTBEAT every `heartbeat_s`. A RATING that went unacknowledged after all
 retries is kept and sent again as soon as the host is heard from (any good frame:
-the HELLO after a reconnect, an ACK of a heartbeat), as a pad must not lose a rating.
+the HELLO after a reconnect, an ACK of a heartbeat), as a pad should not lose a
+rating. With `keep_results=False` it is dropped instead, as the protocol allows (and
+as a pad that loses power with its USB cable does): the pad then forgets it answered
+that session, and a repeated RATE_REQUEST asks the applicant again.
 
 Fault knobs: `lost_ack_rate` (ACKs lost in both directions: the pad drops its own ACKs
 and ignores the host's, so both ends see retransmissions and duplicate SEQs),
@@ -68,6 +71,7 @@ class PadSimulator(PtySimulator):
         bad_crc_rate: float = 0.0,
         pull_cable_after: int | None = None,
         pull_seconds: float = 2.0,
+        keep_results: bool = True,
         ack_timeout_s: float = 0.3,
         max_retries: int = 3,
         gap_timeout_s: float = 0.5,
@@ -84,6 +88,7 @@ class PadSimulator(PtySimulator):
         self.bad_crc_rate = bad_crc_rate
         self.pull_cable_after = pull_cable_after
         self.pull_seconds = pull_seconds
+        self.keep_results = keep_results
         self.info = info
         self.decoder = FrameDecoder(gap_timeout_s)
         self.link = ReliableLink(
@@ -103,6 +108,7 @@ class PadSimulator(PtySimulator):
         self.ratings_sent: list[Rating] = []
         self.requests_seen: list[RateRequest] = []
         self.acks_dropped = 0
+        self.results_dropped: list[Message] = []  # with keep_results=False
 
     # ---- knobs (any thread) -------------------------------------------------------
 
@@ -145,7 +151,11 @@ class PadSimulator(PtySimulator):
 
     def _gave_up(self, message: Message) -> None:
         if isinstance(message, Rating | RatingTimeout | RatingCancelled):
-            self.parked.append(message)
+            if self.keep_results:
+                self.parked.append(message)
+            else:
+                self.results_dropped.append(message)
+                self.answered.discard(message.session_id)
 
     def _resume(self, now: float) -> None:
         """The host is back: send the results it has not acknowledged."""

@@ -2,7 +2,8 @@
 
 - `PcscBackend`: a PC/SC reader through pyscard, an optional dependency
   (`pip install kuaiban-counter[pcsc]`). Without it `open` fails with the Chinese
-  reason "未安装 pyscard" and the status light says so; nothing else breaks.
+  reason "未安装智能卡读卡组件…" (the pip hint goes to the log) and the status light
+  says so; nothing else breaks.
 - `SimulatedBackend`: a `SimulatedSsCard` lying on a simulated reader.
 - A vendor back-end (SSCardDriver `iReadCardBas`, for third-generation cards that
   need the ministry's security module) fits the same interface; it is not written yet.
@@ -17,7 +18,8 @@ from devices.sscard.apdu import SsCardData, SsCardError, SsCardReader
 from devices.sscard.simulator import SimulatedSsCard
 from devices.transport import DeviceUnavailable
 
-PYSCARD_MISSING = "未安装 pyscard, 无法使用 PC/SC 社保卡读卡器 (pip install pyscard)"
+PYSCARD_MISSING = "未安装智能卡读卡组件，无法使用社保卡读卡器，请联系技术人员"
+PYSCARD_HINT = "pyscard is not installed: pip install kuaiban-counter[pcsc] (or pyscard)"
 
 
 class SsCardBackend(Protocol):
@@ -52,7 +54,7 @@ class PcscBackend:
             from smartcard import Exceptions as sc_exceptions  # noqa: N812
             from smartcard.System import readers
         except ImportError as exc:
-            raise DeviceUnavailable(PYSCARD_MISSING, error=True) from exc
+            raise DeviceUnavailable(PYSCARD_MISSING, error=True, detail=PYSCARD_HINT) from exc
         self._exceptions = (
             sc_exceptions.NoCardException,
             sc_exceptions.CardConnectionException,
@@ -60,13 +62,18 @@ class PcscBackend:
         try:
             available = readers()
         except Exception as exc:  # pcscd missing raises its own types
-            raise DeviceUnavailable(f"PC/SC 服务不可用: {exc}") from exc
+            raise DeviceUnavailable(
+                "智能卡服务不可用，请确认系统的智能卡服务已启动",
+                detail=f"PC/SC: {type(exc).__name__}: {exc}",
+            ) from exc
         for reader in available:
             if self.reader_name is None or self.reader_name.lower() in str(reader).lower():
                 self._reader = reader
                 return
-        wanted = f" ({self.reader_name})" if self.reader_name else ""
-        raise DeviceUnavailable(f"未找到 PC/SC 读卡器{wanted}")
+        raise DeviceUnavailable(
+            "未找到社保卡读卡器（设备未连接？）",
+            detail=f"PC/SC readers {[str(r) for r in available]}, wanted {self.reader_name!r}",
+        )
 
     def close(self) -> None:
         self._reader = None

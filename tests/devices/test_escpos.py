@@ -5,12 +5,14 @@ paper-end is detected and kept."""
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime
 
 import pytest
 
 from devices.base import DeviceState, DeviceStatusChanged
 from devices.escpos.builder import Align, EscPosBuilder, encode_gb18030, status_request
-from devices.escpos.driver import PrinterDriver, PrintJobDone, PrintJobFailed
+from devices.escpos.driver import PrinterDriver, PrintJobDone, PrintJobFailed, PrintJobsWaiting
 from devices.escpos.links import FileLink, SerialLink, TcpLink, open_link
 from devices.escpos.printer import EscPosPrinter
 from devices.escpos.simulator import PrinterSimulator
@@ -252,8 +254,9 @@ def test_driver_shows_paper_state_and_keeps_failed_jobs(printer_sim, stop_later)
     sim.set_status(paper_out=False, paper_near_end=True)
     wait_for(lambda: driver.status.online)
     assert driver.status.reason == "打印纸将尽"
-    driver.reprint(second)
-    assert events.next(PrintJobDone).job_id == second
+    # Nobody presses anything: the kept slip comes out by itself.
+    done = events.next(PrintJobDone, where=lambda e: e.job_id == second)
+    assert done.retried
     assert driver.kept_jobs() == [] and sim.cuts == 2
 
 
@@ -266,10 +269,120 @@ def test_driver_goes_offline_when_the_printer_is_unplugged(printer_sim, stop_lat
     sim.pull_cable(0.5)
     events.next(DeviceStatusChanged, where=lambda e: e.status.state is DeviceState.OFFLINE)
     job = driver.print_job(slip())
-    assert events.next(PrintJobFailed).job_id == job
+    failed = events.next(PrintJobFailed)
+    assert failed.job_id == job and failed.reason.startswith("打印机未连接")
     wait_for(lambda: driver.status.online)
-    driver.reprint(job)
-    assert events.next(PrintJobDone).job_id == job
+    assert events.next(PrintJobDone).job_id == job  # printed once the cable is back
+    driver.reprint(job)  # by hand as well: it is gone already, and says so
+    assert events.next(PrintJobFailed).reason == "打印任务不存在"
+    assert sim.cuts == 1
+
+
+def numbered_slip(number: str) -> bytes:
+    return EscPosBuilder().init().line(f"号票 {number}").cut().build()
+
+
+def printed_numbers(sim: PrinterSimulator) -> list[str]:
+    text = bytes(sim.received).decode("gb18030", errors="replace")
+    return re.findall(r"号票 (A\d{3})", text)
+
+
+def test_a_slip_kept_on_paper_out_prints_by_itself_when_paper_returns(printer_sim, stop_later,
+                                                                       tmp_path) -> None:
+    sim = printer_sim(status=PrinterStatus(paper_out=True))
+    events = Events()
+    driver = stop_later(PrinterDriver(f"serial:{sim.path}?baud=115200", on_event=events,
+                                      spool=JobSpool(tmp_path / "spool"),
+                                      status_interval_s=0.05, status_timeout_s=0.2).start())
+    wait_for(lambda: driver.status.state is DeviceState.ERROR)
+    job = driver.print_job(numbered_slip("A001"), "号票 A001")
+    assert events.next(PrintJobFailed).reason == "打印机缺纸"
+    waiting = events.next(PrintJobsWaiting, where=lambda e: e.jobs)
+    assert [(j.job_id, j.title, j.reason) for j in waiting.jobs] == [(job, "号票 A001",
+                                                                     "打印机缺纸")]
+    assert bytes(sim.received) == b""
+    sim.set_status(paper_out=False)  # paper refilled; nobody touches the software
+    done = events.next(PrintJobDone)
+    assert done.job_id == job and done.retried
+    assert printed_numbers(sim) == ["A001"]
+    events.next(PrintJobsWaiting, where=lambda e: e.jobs == ())
+    assert JobSpool(tmp_path / "spool").jobs() == []
+
+
+def test_kept_jobs_survive_a_restart_and_print_in_the_order_taken(printer_sim, stop_later,
+                                                                  tmp_path) -> None:
+    sim = printer_sim(status=PrinterStatus(paper_out=True))
+    url = f"serial:{sim.path}?baud=115200"
+    folder = tmp_path / "spool"
+    events = Events()
+    first = PrinterDriver(url, on_event=events, spool=JobSpool(folder), status_interval_s=0.05,
+                          status_timeout_s=0.2).start()
+    numbers = [f"A{n:03d}" for n in range(1, 7)]
+    jobs = [first.print_job(numbered_slip(n), f"号票 {n}") for n in numbers]
+    for job in jobs:
+        events.next(PrintJobFailed, where=lambda e, j=job: e.job_id == j)
+    first.stop()  # the kiosk is switched off with six slips unprinted
+    kept = JobSpool(folder).failed()
+    assert [j.job_id for j in kept] == jobs and [j.title for j in kept] == [
+        f"号票 {n}" for n in numbers]
+
+    events = Events()
+    second = stop_later(PrinterDriver(url, on_event=events, spool=JobSpool(folder),
+                                      status_interval_s=0.05, status_timeout_s=0.2).start())
+    waiting = events.next(PrintJobsWaiting, where=lambda e: e.jobs)
+    assert [j.job_id for j in waiting.jobs] == jobs
+    new = second.print_job(numbered_slip("A007"), "号票 A007")  # taken while still out
+    events.next(PrintJobFailed, where=lambda e: e.job_id == new)
+    sim.set_status(paper_out=False)
+    for job in [*jobs, new]:
+        events.next(PrintJobDone, where=lambda e, j=job: e.job_id == j)
+    assert printed_numbers(sim) == [*numbers, "A007"]
+    assert second.kept_jobs() == [] and JobSpool(folder).jobs() == []
+
+
+def test_a_job_left_pending_by_a_crash_is_printed_at_start(printer_sim, stop_later,
+                                                          tmp_path) -> None:
+    sim = printer_sim()
+    url = f"serial:{sim.path}?baud=115200"
+    spool = JobSpool(tmp_path / "spool")
+    spool.add(numbered_slip("A001"), "号票 A001", url)  # written, never sent: a crash
+    events = Events()
+    stop_later(PrinterDriver(url, on_event=events, spool=JobSpool(tmp_path / "spool"),
+                             status_interval_s=0.05, status_timeout_s=0.2).start())
+    events.next(PrintJobDone)
+    assert printed_numbers(sim) == ["A001"]
+
+
+def test_same_second_jobs_list_in_the_order_added(tmp_path, monkeypatch) -> None:
+    import devices.escpos.spool as spool_module
+
+    class FrozenClock(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return datetime(2026, 9, 29, 10, 0, 0)
+
+    monkeypatch.setattr(spool_module, "datetime", FrozenClock)
+    spool = JobSpool(tmp_path / "spool")
+    added = [spool.add(b"x", f"号票 A{n:03d}", "tcp:x:9100").job_id for n in range(1, 31)]
+    assert len({j.created for j in spool.jobs()}) == 1  # all in one second
+    assert [j.job_id for j in spool.jobs()] == added
+    assert [j.job_id for j in JobSpool(tmp_path / "spool").failed()] == added  # after restart
+    assert [j.job_id for j in JobSpool(tmp_path / "spool").failed("tcp:x:9100")] == added
+    assert JobSpool(tmp_path / "spool").failed("tcp:other:9100") == []
+
+
+def test_a_claimed_job_is_printed_by_one_owner_only(tmp_path) -> None:
+    kiosk, cli = JobSpool(tmp_path / "spool"), JobSpool(tmp_path / "spool")
+    job = kiosk.add(b"x", "号票 A001", "tcp:x:9100", claim=True)
+    assert not cli.claim(job.job_id) and cli.claimed_elsewhere(job.job_id)
+    kiosk.release(job.job_id)
+    assert cli.claim(job.job_id) and not kiosk.claim(job.job_id)
+    cli.release(job.job_id)
+    # A claim left by a process that is gone does not block anyone.
+    (tmp_path / "spool" / f"{job.job_id}.claim").write_text("999999999 0\n")
+    assert kiosk.claim(job.job_id)
+    kiosk.mark_done(job.job_id)
+    assert list((tmp_path / "spool").iterdir()) == []
 
 
 # ---- CLI -----------------------------------------------------------------------------------
@@ -301,3 +414,21 @@ def test_print_test_cli_to_a_file(run_cli, tmp_path) -> None:
     assert target.read_bytes().endswith(H("1D564203"))
     code, _, err = run_cli("device", "print-test", "--printer", "lpt1")
     assert code == 2 and "打印机地址无效" in err
+
+
+def test_without_auto_retry_a_kept_job_waits_for_reprint(printer_sim, stop_later) -> None:
+    sim = printer_sim(status=PrinterStatus(paper_out=True))
+    events = Events()
+    driver = stop_later(PrinterDriver(f"serial:{sim.path}?baud=115200", on_event=events,
+                                      auto_retry=False, status_interval_s=0.05,
+                                      status_timeout_s=0.2).start())
+    job = driver.print_job(numbered_slip("A001"), "号票 A001")
+    events.next(PrintJobFailed)
+    sim.set_status(paper_out=False)
+    wait_for(lambda: driver.status.online)
+    later = driver.print_job(numbered_slip("A002"), "号票 A002")  # only the new one goes out
+    assert events.next(PrintJobDone).job_id == later
+    assert [j.job_id for j in driver.kept_jobs()] == [job]
+    driver.reprint(job)
+    assert events.next(PrintJobDone).job_id == job
+    assert printed_numbers(sim) == ["A002", "A001"]

@@ -15,14 +15,17 @@ from devices.escpos.simulator import PrinterSimulator
 from devices.escpos.status import is_status_byte, parse_status
 from devices.idcard.cardtext import decode_card_text
 from devices.idcard.frames import (
-    FrameDecoder as SamDecoder,
-)
-from devices.idcard.frames import (
+    PREAMBLE,
+    BadChecksum,
     SamFrame,
     encode_response,
     parse_request,
     parse_response,
     split_read_data,
+    xor_checksum,
+)
+from devices.idcard.frames import (
+    FrameDecoder as SamDecoder,
 )
 from devices.pad.codec import Frame, decode_message, encode_frame
 from devices.pad.codec import FrameDecoder as PadDecoder
@@ -65,6 +68,77 @@ def test_sam_frame_survives_garbage(before: bytes, after: bytes, data: bytes, st
         out += decoder.feed(stream[i : i + step])
     responses = [parse_response(f) for f in out if isinstance(f, SamFrame)]
     assert any(r is not None and r.sw3 == 0x90 and r.data == data for r in responses)
+
+
+def reference_sam_decode(stream: bytes, max_frame: int) -> list[Any]:
+    """The SAM framing rules written the obvious way (slow, whole stream at once)."""
+    out: list[Any] = []
+    pos = 0
+    while True:
+        start = stream.find(PREAMBLE, pos)
+        if start < 0 or len(stream) - start < 7:
+            return out
+        length = int.from_bytes(stream[start + 5 : start + 7], "big")
+        if not 1 <= length <= max_frame:
+            pos = start + 1
+            continue
+        end = start + 7 + length
+        if len(stream) < end:
+            return out
+        body = stream[start + 5 : end - 1]
+        if xor_checksum(body) == stream[end - 1]:
+            out.append(SamFrame(body[2:]))
+            pos = end
+        else:
+            out.append(BadChecksum(body[2:]))
+            pos = start + 1
+
+
+# Streams rich in preambles: real frames, false preambles with any LEN, noise.
+sam_pieces = st.lists(
+    st.one_of(
+        st.binary(max_size=12).map(lambda data: encode_response(0x90, data)),
+        st.tuples(st.integers(0, 0xFFFF), st.binary(max_size=6)).map(
+            lambda t: PREAMBLE + t[0].to_bytes(2, "big") + t[1]
+        ),
+        st.binary(max_size=16),
+        st.just(PREAMBLE[:3]),
+    ),
+    max_size=30,
+)
+
+
+@FUZZ
+@given(sam_pieces, st.integers(1, 64), st.sampled_from([8, 40, 4096]))
+def test_sam_decoder_matches_the_reference_in_any_chunking(pieces: list[bytes], step: int,
+                                                            max_frame: int) -> None:
+    """The linear decoder (running XOR, bounded look-ahead) gives exactly the frames
+    and bad checksums of the plain rules, however the bytes are split into reads."""
+    stream = b"".join(pieces)
+    decoder = SamDecoder(max_frame=max_frame)
+    out: list[Any] = []
+    for i in range(0, len(stream), step):
+        out += decoder.feed(stream[i : i + step])
+    assert out == reference_sam_decode(stream, max_frame)
+    assert decoder.pending <= max(len(stream), 4) and decoder.pending <= max_frame + 7 + step
+
+
+@FUZZ
+@given(st.lists(st.binary(max_size=40), min_size=1, max_size=8),
+       st.lists(st.binary(max_size=20), min_size=8, max_size=8), st.integers(1, 50))
+def test_sam_frames_between_false_preambles_all_come_out(datas: list[bytes],
+                                                        noise: list[bytes],
+                                                        step: int) -> None:
+    """Real frames separated by false preambles claiming too much are all decoded."""
+    stream = b""
+    for data, junk in zip(datas, noise, strict=False):
+        stream += PREAMBLE + b"\xff\xff" + junk.replace(b"\xaa", b"") + encode_response(0x90, data)
+    decoder = SamDecoder()
+    out: list[Any] = []
+    for i in range(0, len(stream), step):
+        out += decoder.feed(stream[i : i + step])
+    got = [parse_response(f) for f in out if isinstance(f, SamFrame)]
+    assert [r.data for r in got if r is not None] == datas
 
 
 @FUZZ

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
 
+from devices.base import DeviceState, DeviceStatusChanged
 from devices.escpos.builder import EscPosBuilder
 from devices.escpos.driver import PrintJobDone
 from devices.hub import DeviceHub, make_idcard_driver, ports_from_settings, start_simulated_devices
@@ -15,6 +17,7 @@ from devices.pad.driver import RatingReceived
 from devices.scanner.driver import CodeScanned
 from devices.scanner.resolver import FakeResolver
 from devices.sscard.driver import SsCardRead
+from devices.transport import Backoff
 
 from .conftest import Events, wait_for
 
@@ -82,5 +85,48 @@ def test_restart_one_device(tmp_path) -> None:
             wait_for(lambda: hub.printer is not None and hub.printer.status.online)
             hub.restart("scanner", "")
             assert hub.scanner is None
+        finally:
+            hub.stop()
+
+
+ASCII_WORD = re.compile(r"[A-Za-z]")
+
+
+def test_every_pulled_device_says_why_in_chinese(tmp_path) -> None:
+    """Pull the cable of each simulated serial device: every status reason on the way
+    (lost, reopen failing, back) is Chinese text, with no English from pyserial or the
+    OS and no port path; the detail is in the log."""
+    events = Events()
+    with start_simulated_devices(pad_press_delay_s=0.05) as sims:
+        hub = DeviceHub(on_event=events)
+        ports = {k: v for k, v in sims.ports.items() if k != "sscard"}
+        hub.configure(ports, spool_dir=tmp_path / "spool")
+        for driver in hub.drivers.values():
+            driver._backoff = Backoff(0.05, 0.2)  # reopen attempts within the test
+        hub.start()
+        try:
+            wait_for(lambda: all(s.online for s in hub.statuses().values()), timeout=15)
+            pulled = {"idcard": sims.idcard, "pad": sims.pad, "printer": sims.printer,
+                      "scanner": sims.scanner}
+            for kind, sim in pulled.items():
+                seen = len(events.items)
+                sim.pull_cable()
+                events.next(DeviceStatusChanged, where=lambda e, k=kind: e.device == k
+                            and e.status.state is DeviceState.OFFLINE)
+                # The reopen fails too (the port is gone): wait for that reason as well.
+                events.next(DeviceStatusChanged, where=lambda e, k=kind: e.device == k
+                            and "找不到端口" in e.status.reason)
+                sim.plug_cable()
+                wait_for(lambda k=kind: hub.statuses()[k].online, timeout=15)
+                reasons = [e.status.reason for e in events.items[seen:]
+                           if isinstance(e, DeviceStatusChanged) and e.device == kind]
+                assert reasons, kind
+                for reason in reasons:
+                    assert not ASCII_WORD.search(reason), (kind, reason)
+            sims.printer.set_status(paper_out=True)
+            assert hub.printer is not None
+            hub.printer.check_now()
+            wait_for(lambda: hub.statuses()["printer"].state is DeviceState.ERROR)
+            assert hub.statuses()["printer"].reason == "打印机缺纸"
         finally:
             hub.stop()

@@ -98,6 +98,28 @@ def test_bad_checksum_is_reported_and_the_next_frame_still_decodes() -> None:
     assert isinstance(out[1], SamFrame) and out[1].payload[2] == 0x90
 
 
+def test_a_false_preamble_claiming_too_much_does_not_hold_up_the_next_frame() -> None:
+    """Bounded look-ahead: a LEN no SAM answer has is noise at once, so the real
+    answer right behind it comes out of the same read, not 64 KB later."""
+    decoder = FrameDecoder()
+    out = decoder.feed(H("AA AA AA 96 69 FF FF 00") + FIND_OK)
+    assert [type(f) for f in out] == [SamFrame] and out[0].payload[2] == 0x9F
+    assert decoder.pending == 0
+
+
+def test_the_longest_answer_still_fits() -> None:
+    """Text + photo + a 1024-byte fingerprint: LEN 2314, inside the look-ahead."""
+    data = build_read_data(b"t" * 256, b"p" * 1024, b"f" * 1024)
+    frame = encode_response(0x90, data)
+    assert int.from_bytes(frame[5:7], "big") == 2314
+    decoder = FrameDecoder()
+    out = []
+    for i in range(0, len(frame), 100):
+        out += decoder.feed(frame[i : i + 100])
+    (got,) = out
+    assert isinstance(got, SamFrame) and parse_response(got).data == data  # type: ignore[union-attr]
+
+
 def test_split_read_data_checks_the_lengths() -> None:
     data = build_read_data(b"t" * 256, b"p" * 1024)
     parts = split_read_data(data)

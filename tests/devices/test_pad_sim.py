@@ -135,6 +135,43 @@ def test_rating_given_while_the_cable_is_out_is_delivered_later(pad) -> None:
     sim.plug_cable()
     got = result(events, sid)
     assert got.level == 1 and got.reasons == ["服务态度差", "办事效率低、等候时间长"]
+    # The host asked again when the pad came back (it cannot know the press was kept).
+    assert got.reasked_after_link_loss and got.reasks == 1
+
+
+def test_a_press_lost_with_the_cable_is_asked_again_and_the_rating_says_so(pad) -> None:
+    """A pad that drops a RATING nobody acknowledged (the protocol lets it): the host
+    re-asks after the reconnect, the applicant presses again, and the rating that is
+    stored is the second answer: its event says the session was re-asked."""
+    sim, driver, events = pad(PATIENT, levels=[1, 5], press_delay_s=0.3, keep_results=False)
+    calm = driver.open_session("C0", "测试", 30)
+    first = result(events, calm)
+    assert first.level == 1 and not first.reasked_after_link_loss and first.reasks == 0
+    sid = driver.open_session("C1", "测试", 30)
+    wait_for(lambda: sim.current is not None and sim.current.session_id == sid)
+    sim.pull_cable()
+    wait_for(lambda: len(sim.ratings_sent) == 2)  # 5 pressed while the cable is out
+    wait_for(lambda: sim.results_dropped, timeout=5)  # … and lost at the pad
+    sim.plug_cable()
+    got = result(events, sid)
+    assert isinstance(got, RatingReceived)
+    assert got.level == 1  # the answer to the second ask, not the 5 pressed into the void
+    assert got.reasked_after_link_loss and got.reasks == 1
+    assert [r.session_id for r in sim.requests_seen].count(sid) == 2
+
+
+def test_a_session_lost_with_the_pad_after_a_reask_says_so(pad) -> None:
+    sim, driver, events = pad(PATIENT, levels=None, keep_results=False)
+    sid = driver.open_session("C1", "测试", 30)
+    wait_for(lambda: sim.current is not None)
+    sim.pull_cable()
+    events.next(DeviceStatusChanged, where=lambda e: e.status.state is DeviceState.OFFLINE)
+    sim.plug_cable()
+    wait_for(lambda: [r.session_id for r in sim.requests_seen].count(sid) == 2)
+    driver.cancel_session(sid)
+    got = result(events, sid)
+    assert isinstance(got, NotRated) and got.cause is NotRatedCause.CANCELLED
+    assert got.reasked_after_link_loss and got.reasks == 1
 
 
 def test_nobody_presses_the_pad_reports_timeout(pad) -> None:

@@ -86,7 +86,7 @@ def test_record_helpers() -> None:
 
 @pytest.mark.skipif(HAS_PYSCARD, reason="pyscard is installed here")
 def test_without_pyscard_the_status_says_so(stop_later) -> None:
-    with pytest.raises(DeviceUnavailable, match="未安装 pyscard") as info:
+    with pytest.raises(DeviceUnavailable, match="未安装智能卡读卡组件") as info:
         PcscBackend().open()
     assert info.value.error
     events = Events()
@@ -128,4 +128,4 @@ def test_read_sscard_cli(run_cli) -> None:
 @pytest.mark.skipif(HAS_PYSCARD, reason="pyscard is installed here")
 def test_read_sscard_cli_without_pyscard(run_cli) -> None:
     code, _, err = run_cli("device", "read-sscard")
-    assert code == 1 and "未安装 pyscard" in err
+    assert code == 1 and "未安装智能卡读卡组件" in err

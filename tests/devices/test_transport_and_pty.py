@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import errno
+import re
+
 import pytest
 import serial
 
 from devices.base import DeviceDriver, DeviceState, DeviceStatusChanged, SerialDeviceDriver
 from devices.pty_sim import LineFaults, PtyPort, PtySimulator, wire_time
-from devices.transport import Backoff, DeviceUnavailable, open_serial, parse_port
+from devices.transport import (
+    Backoff,
+    DeviceUnavailable,
+    PortGone,
+    SerialPort,
+    describe_port_error,
+    open_serial,
+    parse_port,
+)
 
 from .conftest import Events, wait_for
 
@@ -59,8 +70,10 @@ def test_pty_port_carries_bytes_both_ways_and_the_cable_can_be_pulled(tmp_path) 
         assert port.bytes_written == 400
         port.pull_cable()
         assert not (tmp_path / "tty").exists()
-        with pytest.raises(serial.SerialException):
-            host.read(1)
+        for step in (host.reset_input_buffer, lambda: host.read(1), lambda: host.write(b"x")):
+            with pytest.raises(PortGone) as info:  # never pyserial's or termios' own
+                step()
+            assert info.value.reason.startswith("连接中断") and info.value.detail
         host.close()
         port.write(b"lost")  # no error: nobody hears it
         port.plug_cable()
@@ -157,3 +170,63 @@ def test_serial_driver_port_settings() -> None:
 
     probe = Probe("COM7?baud=57600")
     assert (probe.port_url, probe.baud) == ("COM7", 57600)
+
+
+def test_every_low_level_failure_of_an_open_port_is_port_gone() -> None:
+    """The flake's cause: a pulled pty fails in `tcflush` with termios.error (not an
+    OSError), in read with SerialException, in write with OSError, depending on timing.
+    The transport turns each into PortGone with a Chinese reason."""
+    import termios
+
+    failures = [
+        termios.error(errno.EIO, "Input/output error"),
+        serial.SerialException("device reports readiness to read but returned no data "
+                               "(device disconnected or multiple access on port?)"),
+        OSError(errno.EIO, "Input/output error"),
+        serial.SerialTimeoutException("Write timeout"),
+    ]
+
+    class Broken:
+        def __init__(self, exc: BaseException) -> None:
+            self.exc = exc
+
+        @property
+        def in_waiting(self) -> int:
+            raise self.exc
+
+        def read(self, size: int = 1) -> bytes:
+            raise self.exc
+
+        def write(self, data: bytes) -> int:
+            raise self.exc
+
+        def flush(self) -> None:
+            raise self.exc
+
+        def reset_input_buffer(self) -> None:
+            raise self.exc
+
+        def close(self) -> None:
+            raise self.exc
+
+    for exc in failures:
+        port = SerialPort(Broken(exc), "/dev/ttyUSB0")  # type: ignore[arg-type]
+        for step in (lambda p=port: p.in_waiting, port.read, lambda p=port: p.write(b"x"),
+                     port.flush, port.reset_input_buffer):
+            with pytest.raises(PortGone) as info:
+                step()
+            assert info.value.reason.startswith("连接中断")
+            assert not re.search(r"[A-Za-z]", info.value.reason), info.value.reason
+            assert "/dev/ttyUSB0" in info.value.detail
+        port.close()  # closing a vanished port never raises
+
+
+def test_open_failures_name_no_port_and_no_english(tmp_path) -> None:
+    with pytest.raises(DeviceUnavailable) as info:
+        open_serial(str(tmp_path / "ttyUSB9"), 9600)
+    assert info.value.reason == "找不到端口（设备未连接？）"
+    assert "ttyUSB9" in info.value.detail
+    assert describe_port_error("COM3", PermissionError(errno.EACCES, "denied")).startswith(
+        "没有权限")
+    assert describe_port_error("COM3", OSError(errno.EBUSY, "busy")) == "端口被其他程序占用"
+    assert describe_port_error("COM3", serial.SerialException("weird")) == "端口打开失败"

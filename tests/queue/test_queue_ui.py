@@ -20,6 +20,8 @@ from counter_app.runtime import open_runtime
 from counter_app.services import queue as q
 from counter_app.store.models import Case, Ticket
 from counter_app.usecases.queue import hall_snapshot
+from devices.escpos.simulator import PrinterSimulator
+from devices.escpos.status import PrinterStatus
 from tests.queue.workers import call_once_on_signal
 from ui.context import AppContext
 from ui.panels.applicant import CardData
@@ -79,7 +81,7 @@ def kiosk(qtbot, sqlite_url: str, tmp_path: Path, clock):  # type: ignore[no-unt
     )
     rt = open_runtime(sqlite_url, settings, clock=clock)
     card = CardData("11010519491231002X", "王䶮", birth_date=date(1949, 12, 31), sex="女")
-    window = KioskWindow(AppContext(rt), card_source=lambda: card)
+    window = KioskWindow(AppContext(rt), card_source=lambda: card, spool_dir=tmp_path / "spool")
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()
@@ -122,15 +124,72 @@ def test_kiosk_takes_a_number_with_an_id_card_masked_and_priority(qtbot, kiosk, 
     assert kiosk.card is None  # the card is forgotten after one ticket
 
 
-def test_kiosk_says_plainly_when_the_slip_did_not_print(qtbot, sqlite_url, clock) -> None:  # type: ignore[no-untyped-def]
+def test_kiosk_says_plainly_when_the_slip_did_not_print(qtbot, sqlite_url, clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
     rt = open_runtime(sqlite_url, Settings.of(db_url=sqlite_url), clock=clock)
-    window = KioskWindow(AppContext(rt), printer="tcp:127.0.0.1:9", watch=False)
+    window = KioskWindow(AppContext(rt), printer="tcp:127.0.0.1:9", watch=False,
+                         spool_dir=tmp_path / "spool")
     qtbot.addWidget(window)
+    window.show()
     window.take("C")
     qtbot.waitUntil(lambda: window.last_printed is not None, timeout=15_000)
     assert not window.last_printed.ok
     assert "号票未打印" in window.print_state.text() and window.number.text() == "C001"
+    assert "C001" in window.print_state.text() and "自动补打" in window.print_state.text()
+    qtbot.waitUntil(lambda: "C001" in window.staff_alert.text(), timeout=15_000)
+    assert window.staff_alert.isVisible() and "请工作人员处理" in window.staff_alert.text()
     window.close()
+    rt.close()
+
+
+def test_kiosk_paper_out_alerts_staff_and_the_slip_prints_itself_after_a_restart(  # type: ignore[no-untyped-def]
+    qtbot, sqlite_url, clock, tmp_path, stop_later
+) -> None:
+    """Paper runs out: the light and a staff alert say so, the number stays on screen
+    (result page, then the alert), the slip is kept across a kiosk restart and comes
+    out by itself when paper is refilled, with no one touching the kiosk."""
+    sim = stop_later(PrinterSimulator(baud=115200, status=PrinterStatus(paper_out=True)).start())
+    settings = Settings.of(db_url=sqlite_url, slip_printer=f"serial:{sim.path}?baud=115200")
+    rt = open_runtime(sqlite_url, settings, clock=clock)
+    spool = tmp_path / "spool"
+
+    def open_kiosk() -> KioskWindow:
+        window = KioskWindow(AppContext(rt), watch=False, spool_dir=spool)
+        qtbot.addWidget(window)
+        window.resize(1920, 1080)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    kiosk = open_kiosk()
+    qtbot.waitUntil(lambda: "缺纸" in kiosk.printer_light.text(), timeout=15_000)
+    assert kiosk.printer_light.property("state") == "error"
+    assert kiosk.staff_alert.isVisible()
+    assert kiosk.staff_alert.text().startswith("打印机缺纸，请工作人员处理")
+
+    qtbot.mouseClick(kiosk.category_buttons["A"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.last_printed is not None, timeout=15_000)
+    assert not kiosk.last_printed.ok and kiosk.last_printed.kept
+    assert kiosk.number.isVisible() and kiosk.number.text() == "A001"
+    assert "号票未打印：打印机缺纸。请记住您的号码 A001" in kiosk.print_state.text()
+    qtbot.waitUntil(lambda: "A001" in kiosk.staff_alert.text(), timeout=15_000)
+    assert kiosk.staff_alert.text() == "打印机缺纸，请工作人员处理（待补打号票：A001）"
+    qtbot.keyClick(kiosk, Qt.Key.Key_Escape)  # the applicant walks away
+    assert kiosk.pages.currentIndex() == 0
+    assert kiosk.staff_alert.isVisible() and "A001" in kiosk.staff_alert.text()
+    assert sim.cuts == 0
+
+    kiosk.close()  # switched off and on again: the slip is still waiting
+    kiosk = open_kiosk()
+    qtbot.waitUntil(lambda: kiosk.staff_alert.text()
+                    == "打印机缺纸，请工作人员处理（待补打号票：A001）", timeout=15_000)
+
+    sim.set_status(paper_out=False)  # staff refill the paper; nobody touches the kiosk
+    qtbot.waitUntil(lambda: sim.cuts == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: not kiosk.staff_alert.isVisible(), timeout=15_000)
+    assert "A001" in bytes(sim.received).decode("gb18030", errors="replace")
+    assert kiosk.printer_light.property("state") == "online"
+    assert list(spool.glob("*.json")) == []
+    kiosk.close()
     rt.close()
 
 

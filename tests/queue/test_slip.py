@@ -15,7 +15,12 @@ from counter_app.config import Settings
 from counter_app.runtime import open_runtime
 from counter_app.services import queue as q
 from counter_app.services.queue_slip import print_ticket, slip_for
+from devices.escpos.driver import PrinterDriver, PrintJobDone
+from devices.escpos.simulator import PrinterSimulator
+from devices.escpos.spool import JobSpool
+from devices.escpos.status import PrinterStatus
 from printing.slip import SlipData, escpos_bytes, slip_pdf
+from tests.support import wait_for
 
 QR_URL = "https://hall.example.invalid/q?hall={hall}&no={number}"
 FULL_ID = "11010519491231002X"
@@ -36,7 +41,7 @@ def test_cli_take_prints_the_slip_to_a_file(db_url, tmp_path, capsys, monkeypatc
     assert cli(["--db", db_url, "queue", "take", "--category", "B"]) == 0
     capsys.readouterr()
     code = cli(["--db", db_url, "queue", "take", "--category", "b", "--print", f"file:{out}",
-                "--json"])
+                "--spool", str(tmp_path / "spool"), "--json"])
     answer = json.loads(capsys.readouterr().out)
     assert code == 0
     assert (answer["ticket"], answer["category"], answer["waiting_ahead"]) == ("B002", "B", 1)
@@ -79,3 +84,40 @@ def test_an_id_number_that_slips_into_the_data_is_masked() -> None:
     raw = escpos_bytes(slip)
     assert FULL_ID.encode() not in raw
     assert b"110105********002X" in raw
+
+
+def test_cli_take_with_the_printer_out_of_paper_keeps_the_slip(  # type: ignore[no-untyped-def]
+    sqlite_url, tmp_path, capsys, stop_later
+) -> None:
+    """The ticket is taken and stored whatever the printer does; the slip that did not
+    print stays in the spool folder (exit code 4, said in Chinese), is listed, and a
+    printer driver on that folder prints it by itself once paper is back."""
+    sim = stop_later(PrinterSimulator(baud=115200, status=PrinterStatus(paper_out=True)).start())
+    url = f"serial:{sim.path}?baud=115200"
+    spool = tmp_path / "spool"
+    code = cli(["--db", sqlite_url, "queue", "take", "--category", "A", "--print", url,
+                "--spool", str(spool)])
+    out, err = capsys.readouterr()
+    assert code == 4
+    assert out.startswith("A001 就业创业")
+    assert "号票未打印：打印机缺纸。号码 A001 已取号并保存" in err and "打印任务已保留" in err
+    (kept,) = JobSpool(spool).failed()
+    assert kept.job_id in err and kept.title == "号票 A001" and kept.reason == "打印机缺纸"
+    assert cli(["--db", sqlite_url, "queue", "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["waiting"]["A"] == 1  # the ticket stands
+
+    code = cli(["--db", sqlite_url, "queue", "take", "--category", "A", "--print", url,
+                "--spool", str(spool), "--json"])
+    answer = json.loads(capsys.readouterr().out)
+    assert code == 4 and answer["ticket"] == "A002"
+    assert answer["printed"]["ok"] is False and answer["printed"]["kept"] is True
+    assert [j.title for j in JobSpool(spool).failed()] == ["号票 A001", "号票 A002"]
+
+    events: list = []
+    driver = stop_later(PrinterDriver(url, spool=JobSpool(spool), on_event=events.append,
+                                      status_interval_s=0.05, status_timeout_s=0.2).start())
+    sim.set_status(paper_out=False)  # paper refilled; nobody types a command
+    wait_for(lambda: len([e for e in events if isinstance(e, PrintJobDone)]) == 2)
+    text = bytes(sim.received).decode("gb18030", errors="replace")
+    assert text.index("A001") < text.index("A002")
+    assert JobSpool(spool).jobs() == [] and driver.kept_jobs() == []

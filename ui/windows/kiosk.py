@@ -2,12 +2,20 @@
 category (with how many wait) to take a number, or read an ID card first (the
 ticket is linked to the person, shown masked; card holders of the configured age
 get a priority number). The slip prints in the background; a printer fault is said
-plainly on the screen, with the number, so nobody loses their place."""
+plainly on the screen, with the number, so nobody loses their place.
+
+An ESC/POS slip printer (serial, TCP, file) is owned by a printer driver on its own
+thread: a light shows its state, a slip that does not print is kept in the spool
+folder (it survives a restart) and prints by itself once the printer is fit again,
+and while slips wait a staff alert (e.g. 打印机缺纸，请工作人员处理) names their
+numbers. A `pdf:` printer goes through the system's print queue instead."""
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -21,12 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.config import data_dir
 from counter_app.domain.masking import mask_id, mask_name
 from counter_app.domain.queue import PRIORITY_REASONS, QueueError
 from counter_app.services.queue import Hall, Taken
 from counter_app.services.queue_views import HallSnapshot
 from counter_app.usecases import queue
-from printing.slip import SlipPrinted
+from devices.base import DeviceEvent
+from devices.escpos.driver import PrintJobDone, PrintJobFailed, PrintJobsWaiting
+from devices.hub import DeviceHub
+from printing.slip import SlipPrinted, escpos_bytes
 from ui.bridge.devices import DeviceController
 from ui.bridge.hall_watch import HallWatch
 from ui.bridge.tasks import TaskRunner
@@ -37,6 +49,9 @@ from ui.panels.hall_header import HallHeader
 log = logging.getLogger(__name__)
 RESULT_SECONDS = 10
 CARD_SECONDS = 30
+SLIP_TITLE = "号票 "  # + number: the spool job's title
+ALERT_NUMBERS = 8  # waiting slip numbers named in the staff alert
+LIGHT_COLOURS = {"online": "#1b7f3b", "offline": "#6b7280", "error": "#c62828"}
 
 CardSource = Callable[[], CardData]
 
@@ -71,6 +86,10 @@ QPushButton#card:disabled { background: #8aa6c8; }
 QPushButton#back { background: #0b4f9c; color: white; border-radius: 18px; font-size: 38px;
           padding: 18px 80px; }
 #error { color: #c62828; font-size: 32px; }
+#printerBar { background: #eef3f9; }
+#printerLight { color: #4b5d73; font-size: 24px; }
+#staffAlert { color: white; background: #c62828; border-radius: 10px; font-size: 32px;
+          font-weight: bold; padding: 8px 24px; }
 """
 
 
@@ -111,12 +130,14 @@ class KioskWindow(QWidget):
         card_source: CardSource | None = None,
         printer: str | None = None,
         watch: bool = True,
+        spool_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         rt = self.rt = ctx.rt
         self.card_source = card_source
-        self.printer = rt.settings.devices.slip_printer if printer is None else printer
+        self.printer = (rt.settings.devices.slip_printer if printer is None else printer).strip()
+        self.spool_dir = Path(spool_dir) if spool_dir is not None else data_dir() / "print-spool"
         self.hall = Hall.of(rt.settings, rt.deps.clock)
         self.runner = TaskRunner(self)
         self.card: CardData | None = None
@@ -124,6 +145,13 @@ class KioskWindow(QWidget):
         self.last_printed: SlipPrinted | None = None
         self.category_buttons: dict[str, CategoryButton] = {}
         self._busy = False
+        # The slip printer's driver (ESC/POS printers), its state and the slips waiting.
+        self.slip_printer: DeviceController | None = None
+        self.printer_state: tuple[str, str] = ("offline", "未启动")
+        self.waiting_slips: tuple[str, ...] = ()
+        self._slip_jobs: dict[str, str] = {}  # job id → number, slips of this run
+        self._early_outcomes: dict[str, SlipPrinted] = {}  # results before the id came back
+        self._current_job = ""
         self.setObjectName("kiosk")
         self.setWindowTitle("快办柜台 · 自助取号")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -140,6 +168,7 @@ class KioskWindow(QWidget):
         self.watch.changed.connect(self.show_counts)
         if watch:
             self.watch.start()
+        self._start_printer()
 
     # -- layout -------------------------------------------------------------------
     def _build(self) -> None:
@@ -151,10 +180,32 @@ class KioskWindow(QWidget):
         )
         self.clock = self.header.clock
         root.addWidget(self.header)
+        root.addWidget(self._printer_bar())
         self.pages = QStackedWidget()
         self.pages.addWidget(self._choose_page())
         self.pages.addWidget(self._result_page())
         root.addWidget(self.pages, 1)
+
+    def _printer_bar(self) -> QWidget:
+        """The staff alert (shown while the printer is unfit or slips wait) and the
+        printer light; on every page, so a waiting number stays on screen."""
+        bar = QWidget()
+        bar.setObjectName("printerBar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(36, 8, 36, 0)
+        self.staff_alert = QLabel("")
+        self.staff_alert.setObjectName("staffAlert")
+        self.staff_alert.setWordWrap(True)
+        self.staff_alert.hide()
+        self.printer_light = QLabel("")
+        self.printer_light.setObjectName("printerLight")
+        self.printer_light.setTextFormat(Qt.TextFormat.RichText)
+        self.printer_light.setVisible(bool(self.printer))
+        layout.addWidget(self.staff_alert, 1)
+        layout.addStretch(0)
+        layout.addWidget(self.printer_light, 0, Qt.AlignmentFlag.AlignRight)
+        return bar
 
     def _choose_page(self) -> QWidget:
         page = QWidget()
@@ -351,7 +402,18 @@ class KioskWindow(QWidget):
         for b in self.priority_buttons.values():
             b.setChecked(False)
         self.show_result(taken)
-        if self.printer:
+        number = taken.ticket.number
+        driver = self.slip_printer.hub.printer if self.slip_printer is not None else None
+        if driver is not None:
+            # Kept in the spool on a worker thread (a file write); the driver prints it.
+            self.ctx.call(
+                lambda rt: driver.print_job(escpos_bytes(queue.slip_data(rt, taken)),
+                                            SLIP_TITLE + number),
+                lambda job_id: self._slip_queued(job_id, number),
+                lambda exc: self._printed(SlipPrinted(False, f"打印失败：{exc}")),
+                runner=self.runner,
+            )
+        elif self.printer:
             printer = self.printer
             self.ctx.call(
                 lambda rt: queue.print_ticket_slip(rt, taken, printer),
@@ -396,9 +458,98 @@ class KioskWindow(QWidget):
         self.last_printed = result
         if result.ok:
             self._set_print_state("请取走号票，留意叫号", bad=False)
+            return
+        number = self.last_taken.ticket.number if self.last_taken is not None else ""
+        later = "；打印机恢复后将自动补打，请向工作人员领取号票" if result.kept else ""
+        self._set_print_state(
+            f"号票未打印：{result.message}。请记住您的号码 {number}{later}", bad=True
+        )
+        self._left = max(self._left, RESULT_SECONDS)  # time to note the number
+
+    # -- the slip printer ---------------------------------------------------------------
+    def _start_printer(self) -> None:
+        """An ESC/POS printer gets its driver (own thread: status, retries, spool)."""
+        if not self.printer or self.printer.startswith("pdf:"):
+            if self.printer:
+                self._show_light("online", "系统打印机")
+            return
+        hub = DeviceHub()
+        try:
+            hub.configure({"printer": self.printer}, spool_dir=self.spool_dir)
+        except (ValueError, OSError) as exc:
+            log.error("slip printer setting unusable: %s", exc)
+            self.printer_state = ("error", "号票打印机设置有误")
+            self._show_printer()
+            return
+        self.slip_printer = DeviceController(hub, parent=self)
+        self.slip_printer.event.connect(self._on_printer_event)
+        self.slip_printer.status_changed.connect(self._on_printer_status)
+        self.slip_printer.start()
+
+    def _slip_queued(self, job_id: str, number: str) -> None:
+        self._slip_jobs[job_id] = number
+        if self.last_taken is not None and self.last_taken.ticket.number == number:
+            self._current_job = job_id
+        early = self._early_outcomes.pop(job_id, None)
+        if early is not None:
+            self._slip_outcome(job_id, early)
+
+    def _on_printer_status(self, kind: str, state: str, reason: str) -> None:
+        if kind == "printer":
+            self.printer_state = (state, reason)
+            self._show_printer()
+
+    def _on_printer_event(self, event: DeviceEvent) -> None:
+        if isinstance(event, PrintJobsWaiting):
+            self.waiting_slips = tuple(j.title.removeprefix(SLIP_TITLE) for j in event.jobs)
+            self._show_printer()
+        elif isinstance(event, PrintJobDone):
+            text = "号票已补打，请向工作人员领取" if event.retried else "号票已打印"
+            self._slip_outcome(event.job_id, SlipPrinted(True, text, event.job_id))
+        elif isinstance(event, PrintJobFailed):
+            self._slip_outcome(event.job_id,
+                               SlipPrinted(False, event.reason, event.job_id, kept=True))
+
+    def _slip_outcome(self, job_id: str, result: SlipPrinted) -> None:
+        if job_id not in self._slip_jobs:
+            if len(self._early_outcomes) < 64:
+                self._early_outcomes[job_id] = result  # the worker has not answered yet
+            return
+        if job_id != self._current_job or self.pages.currentIndex() != 1:
+            return  # an older slip: the alert and the light tell its story
+        if result.ok and self.last_printed is not None and not self.last_printed.ok:
+            self._set_print_state(f"{result.message}，留意叫号", bad=False)
+            self.last_printed = result
+            return
+        self._printed(result)
+
+    def _show_printer(self) -> None:
+        state, reason = self.printer_state
+        if state == "online":
+            self._show_light("online", reason or "正常")
         else:
-            self._set_print_state(f"号票未打印：{result.message}。请记住您的号码", bad=True)
-            self._left = max(self._left, RESULT_SECONDS)  # time to note the number
+            self._show_light(state, reason or "未连接")
+        problem = ""
+        if state != "online":
+            problem = reason if reason.startswith("打印机") else f"号票打印机：{reason or '未连接'}"
+        waiting = self.waiting_slips
+        if not problem and not waiting:
+            self.staff_alert.hide()
+            return
+        text = f"{problem or '号票待补打'}，请工作人员处理"
+        if waiting:
+            named = "、".join(waiting[:ALERT_NUMBERS])
+            more = f" 等 {len(waiting)} 张" if len(waiting) > ALERT_NUMBERS else ""
+            text += f"（待补打号票：{named}{more}）"
+        self.staff_alert.setText(text)
+        self.staff_alert.show()
+
+    def _show_light(self, state: str, text: str) -> None:
+        colour = LIGHT_COLOURS.get(state, LIGHT_COLOURS["offline"])
+        self.printer_light.setText(f'号票打印机 <span style="color:{colour}">●</span> {text}')
+        self.printer_light.setProperty("state", state)
+        self.printer_light.setToolTip(text)
+        self.printer_light.show()
 
     def _set_print_state(self, text: str, *, bad: bool) -> None:
         self.print_state.setText(text)
@@ -420,4 +571,7 @@ class KioskWindow(QWidget):
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         self.watch.stop()
         self.runner.wait_idle(10_000)
+        if self.slip_printer is not None:
+            self.slip_printer.stop()  # kept slips stay in the spool folder for next time
+            self.slip_printer = None
         super().closeEvent(event)

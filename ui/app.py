@@ -166,8 +166,16 @@ def _surface(command: str, ctx: Any, devices: str) -> Any:
 
         return DisplayWindow(ctx)
     if command == "backoffice":
+        from counter_app.domain.roles import Permission
         from ui.windows.backoffice import BackOfficeWindow
 
+        if not ctx.actor.can(Permission.HANDLE_SUB_ITEM):
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(
+                None, "快办柜台", "后台工作台仅对后台经办人员、值班长和管理员开放。"
+            )
+            return None
         return BackOfficeWindow(ctx)
     if command == "supervisor":
         from counter_app.domain.roles import Permission

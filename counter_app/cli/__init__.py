@@ -12,7 +12,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from counter_app.cli import case, catalogue, db, devices, followup, outbox, queue, rating, report
+from counter_app.cli import (
+    audit,
+    case,
+    catalogue,
+    db,
+    devices,
+    followup,
+    outbox,
+    queue,
+    rating,
+    report,
+)
 from counter_app.cli.runner import common_options, run
 
 GUI_COMMANDS = {
@@ -23,7 +34,7 @@ GUI_COMMANDS = {
     "kiosk": "自助取号机（全屏）",
     "display": "大厅叫号屏（全屏）",
 }
-GROUPS = (db, catalogue, case, queue, rating, followup, outbox, report, devices)
+GROUPS = (db, catalogue, case, queue, rating, followup, outbox, report, audit, devices)
 
 
 def build_parser() -> argparse.ArgumentParser:

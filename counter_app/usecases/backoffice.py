@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from counter_app.domain.audit import AuditAction
 from counter_app.domain.case import CaseStatus, SubItemStatus
 from counter_app.domain.roles import Actor, Permission
 from counter_app.runtime import Runtime
-from counter_app.services import backoffice, caseviews
+from counter_app.services import audit, backoffice, caseviews
 from counter_app.services.backoffice import BackOfficeError, find_case
 
 
@@ -44,6 +45,8 @@ def complete_sub_item(rt: Runtime, cmd: CompleteSubItem) -> CaseChanged:
     with rt.write() as session:
         case = backoffice.complete_item(session, rt.deps, cmd.item_id, cmd.actor.user_id,
                                         cmd.result)
+        audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_DONE, "case",
+                     case.case_no, item_id=cmd.item_id)
         return CaseChanged(case.case_no, CaseStatus(case.status))
 
 
@@ -52,6 +55,8 @@ def return_sub_item(rt: Runtime, cmd: ReturnSubItem) -> CaseChanged:
     with rt.write() as session:
         case = backoffice.return_item(session, rt.deps, cmd.item_id, cmd.actor.user_id,
                                       cmd.reason)
+        audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_RETURNED,
+                     "case", case.case_no, item_id=cmd.item_id)
         return CaseChanged(case.case_no, CaseStatus(case.status))
 
 
@@ -87,6 +92,8 @@ def complete_case_items(rt: Runtime, cmd: CompleteCaseItems) -> caseviews.CaseDe
         ]
         for item_id in targets:
             backoffice.complete_item(session, rt.deps, item_id, cmd.actor.user_id, cmd.result)
+            audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_DONE,
+                         "case", case.case_no, item_id=item_id)
         return caseviews.case_detail(case)
 
 
@@ -98,6 +105,8 @@ def return_case_item(rt: Runtime, cmd: ReturnCaseItem) -> caseviews.CaseDetail:
         if item is None:
             raise BackOfficeError(f"办件{case.case_no}中没有事项 {cmd.item_code}")
         backoffice.return_item(session, rt.deps, item.id, cmd.actor.user_id, cmd.reason)
+        audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_RETURNED,
+                     "case", case.case_no, item_id=item.id)
         return caseviews.case_detail(case)
 
 

@@ -17,11 +17,12 @@ from counter_app.domain.application import (
     material_decisions,
     plan_case,
 )
+from counter_app.domain.audit import AuditAction
 from counter_app.domain.case import CaseChannel
 from counter_app.domain.roles import Actor, Permission
 from counter_app.domain.transitions import LabelledEnum
 from counter_app.runtime import Runtime
-from counter_app.services import acceptance, caseviews, papers
+from counter_app.services import acceptance, audit, caseviews, papers
 from counter_app.services.acceptance import AcceptResult
 from counter_app.services.backoffice import find_case
 from counter_app.services.context import Desk
@@ -38,6 +39,13 @@ class Outcome(LabelledEnum):
 
 class CaseNotFound(LookupError):
     pass
+
+
+_AUDIT = {
+    Outcome.ACCEPT: AuditAction.CASE_ACCEPTED,
+    Outcome.SUPPLEMENT: AuditAction.CASE_SUPPLEMENT,
+    Outcome.REJECT: AuditAction.CASE_REJECTED,
+}
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,8 @@ def submit_application(rt: Runtime, cmd: SubmitApplication) -> Submitted:
             )
         else:
             result = acceptance.reject(session, rt.deps, desk, app, cmd.reason)
+        audit.record(session, rt.deps.clock(), cmd.actor, _AUDIT[outcome], "case",
+                     result.case_no, channel=str(app.channel))
     if not cmd.write_papers:
         return Submitted(result)
     written = write_case_papers(rt, result.case_no)
@@ -136,12 +146,15 @@ class ShowCase:
 
 
 def show_case(rt: Runtime, cmd: ShowCase) -> caseviews.CaseDetail:
-    """A case with its applicant, sub-items and materials (masked unless asked)."""
+    """A case with its applicant, sub-items and materials (masked unless asked). Every
+    view is on the audit trail, the unmasked ones as such."""
     cmd.actor.require(Permission.VIEW_UNMASKED if cmd.unmasked else Permission.VIEW_CASE)
-    with rt.read() as session:
+    with rt.write() as session:
         case = find_case(session, cmd.case_no)
         if case is None:
             raise CaseNotFound(f"未找到办件 {cmd.case_no}")
+        action = AuditAction.VIEW_UNMASKED if cmd.unmasked else AuditAction.VIEW_CASE
+        audit.record(session, rt.deps.clock(), cmd.actor, action, "case", case.case_no)
         return caseviews.case_detail(case, unmasked=cmd.unmasked)
 
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from counter_app.domain.audit import AuditAction
 from counter_app.domain.followup import Finding, RectifyMode, StepKind
 from counter_app.domain.roles import Actor, Permission, PermissionDenied
 from counter_app.runtime import Runtime
-from counter_app.services import followup
+from counter_app.services import audit, followup
 from counter_app.services.followup import Alert, FollowUpError, FollowUpRow
 from counter_app.store.models import FollowUp
 
@@ -70,6 +71,8 @@ def take_step(rt: Runtime, cmd: TakeStep) -> FollowUpRow:
             followup.mark_reported(session, deps, fid, actor, what)
         else:
             raise FollowUpError(f"不能手工记录“{step.label}”")
+        audit.record(session, deps.clock(), actor, AuditAction.FOLLOWUP_STEP, "followup",
+                     str(fid), step=step.value)
         return followup.get_row(session, deps, settings, fid)
 
 

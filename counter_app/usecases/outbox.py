@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from counter_app.domain.audit import AuditAction
 from counter_app.domain.roles import Actor, Permission
 from counter_app.infra.deliverer import Backoff, Deliverer, RunStats
 from counter_app.infra.http_sender import sender_from_settings
 from counter_app.runtime import Runtime
-from counter_app.services import outbox
+from counter_app.services import audit, outbox
 from counter_app.services.hcp_export import ProfileError, load_profile
 
 
@@ -69,4 +70,7 @@ class Requeue:
 def requeue_parked(rt: Runtime, cmd: Requeue) -> int:
     cmd.actor.require(Permission.DELIVER_OUTBOX)
     with rt.write() as session:
-        return outbox.requeue_parked(session, rt.deps.clock(), list(cmd.ids) or None)
+        count = outbox.requeue_parked(session, rt.deps.clock(), list(cmd.ids) or None)
+        audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.OUTBOX_REQUEUED,
+                     "outbox", ",".join(map(str, cmd.ids)) or "all", count=count)
+        return count

@@ -12,13 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.orm import Session
+
+from counter_app.domain.audit import AuditAction
 from counter_app.domain.queue import QueueError
 from counter_app.domain.roles import Actor, Permission
 from counter_app.runtime import Runtime
-from counter_app.services import hall_events, queue, queue_slip, queue_views
+from counter_app.services import audit, hall_events, queue, queue_slip, queue_views
 from counter_app.services.queue import Called, Hall, Taken, TicketView
 from devices.escpos.spool import JobSpool
 from printing.slip import SlipData, SlipPrinted
+
+
+def _audit(session: Session, rt: Runtime, actor: Actor, what: str, number: str,
+           window_no: str = "") -> None:
+    audit.record(session, rt.deps.clock(), actor, AuditAction.TICKET_ACTION, "ticket", number,
+                 action=what, window=window_no or None)
 
 
 def hall_of(rt: Runtime) -> Hall:
@@ -130,45 +139,58 @@ def call_next(rt: Runtime, cmd: CallNext) -> Called | None:
     cmd.actor.require(Permission.SERVE_WINDOW)
     hall = hall_of(rt)
     with rt.write() as session:
-        return queue.call_next(session, hall, cmd.window_no, teller_id=cmd.actor.user_id,
-                               categories=cmd.categories)
+        called = queue.call_next(session, hall, cmd.window_no, teller_id=cmd.actor.user_id,
+                                 categories=cmd.categories)
+        if called is not None:
+            _audit(session, rt, cmd.actor, "call", called.ticket.number, cmd.window_no)
+        return called
 
 
 def call_number(rt: Runtime, cmd: CallNumber) -> Called:
     cmd.actor.require(Permission.SERVE_WINDOW)
     hall = hall_of(rt)
     with rt.write() as session:
-        return queue.call_number(session, hall, cmd.window_no, cmd.number,
-                                 teller_id=cmd.actor.user_id)
+        called = queue.call_number(session, hall, cmd.window_no, cmd.number,
+                                   teller_id=cmd.actor.user_id)
+        _audit(session, rt, cmd.actor, "call", called.ticket.number, cmd.window_no)
+        return called
 
 
 def recall(rt: Runtime, cmd: AtWindow) -> Called:
     cmd.actor.require(Permission.SERVE_WINDOW)
     hall = hall_of(rt)
     with rt.write() as session:
-        return queue.recall(session, hall, cmd.window_no)
+        called = queue.recall(session, hall, cmd.window_no)
+        _audit(session, rt, cmd.actor, "recall", called.ticket.number, cmd.window_no)
+        return called
 
 
 def no_show(rt: Runtime, cmd: AtWindow) -> TicketView:
     cmd.actor.require(Permission.SERVE_WINDOW)
     hall = hall_of(rt)
     with rt.write() as session:
-        return queue.no_show(session, hall, cmd.window_no)
+        view = queue.no_show(session, hall, cmd.window_no)
+        _audit(session, rt, cmd.actor, "no_show", view.number, cmd.window_no)
+        return view
 
 
 def park(rt: Runtime, cmd: AtWindow) -> TicketView:
     cmd.actor.require(Permission.SERVE_WINDOW)
     hall = hall_of(rt)
     with rt.write() as session:
-        return queue.park(session, hall, cmd.window_no)
+        view = queue.park(session, hall, cmd.window_no)
+        _audit(session, rt, cmd.actor, "park", view.number, cmd.window_no)
+        return view
 
 
 def unpark(rt: Runtime, cmd: CallNumber) -> Called:
     cmd.actor.require(Permission.SERVE_WINDOW)
     hall = hall_of(rt)
     with rt.write() as session:
-        return queue.unpark(session, hall, cmd.window_no, cmd.number,
-                            teller_id=cmd.actor.user_id)
+        called = queue.unpark(session, hall, cmd.window_no, cmd.number,
+                              teller_id=cmd.actor.user_id)
+        _audit(session, rt, cmd.actor, "unpark", called.ticket.number, cmd.window_no)
+        return called
 
 
 def finish(rt: Runtime, cmd: Finish) -> TicketView:
@@ -176,15 +198,19 @@ def finish(rt: Runtime, cmd: Finish) -> TicketView:
     cmd.actor.require(Permission.SERVE_WINDOW)
     hall = hall_of(rt)
     with rt.write() as session:
-        return queue.done(session, hall, cmd.window_no, cmd.note)
+        view = queue.done(session, hall, cmd.window_no, cmd.note)
+        _audit(session, rt, cmd.actor, "done", view.number, cmd.window_no)
+        return view
 
 
 def transfer(rt: Runtime, cmd: Transfer) -> TicketView:
     cmd.actor.require(Permission.SERVE_WINDOW)
     hall = hall_of(rt)
     with rt.write() as session:
-        return queue.transfer(session, hall, cmd.window_no, to_window=cmd.to_window,
+        view = queue.transfer(session, hall, cmd.window_no, to_window=cmd.to_window,
                               to_category=cmd.to_category, back=cmd.back, place=cmd.place)
+        _audit(session, rt, cmd.actor, "transfer", view.number, cmd.window_no)
+        return view
 
 
 def pause(rt: Runtime, cmd: Pause) -> None:
@@ -206,7 +232,9 @@ def reactivate(rt: Runtime, cmd: Reactivate) -> Taken:
     cmd.actor.require(Permission.SERVE_WINDOW)
     hall = hall_of(rt)
     with rt.write() as session:
-        return queue.reactivate(session, hall, cmd.number)
+        taken = queue.reactivate(session, hall, cmd.number)
+        _audit(session, rt, cmd.actor, "reactivate", taken.ticket.number)
+        return taken
 
 
 # ---- what the screens show ----------------------------------------------------------------

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from counter_app.domain.audit import AuditAction
 from counter_app.domain.rating import NotRatedCause, RatingChannel, RatingInput
 from counter_app.domain.roles import Actor, Permission
 from counter_app.runtime import Runtime
-from counter_app.services import ratings
+from counter_app.services import audit, ratings
 from counter_app.services.context import Desk
 from counter_app.services.ratings import Recorded, SessionView
 
@@ -41,8 +42,11 @@ def ask_rating(rt: Runtime, cmd: AskRating) -> SessionView:
             visit = ratings.visit_of_ticket(session, cmd.ticket_id)
         else:
             visit = ratings.visit_of_case(session, cmd.case_no or "")
-        return ratings.open_session(session, rt.deps, desk, visit, channel=cmd.channel,
+        view = ratings.open_session(session, rt.deps, desk, visit, channel=cmd.channel,
                                     trigger=cmd.trigger)
+        audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.RATING_ASKED, "visit",
+                     view.visit_key, trigger=cmd.trigger)
+        return view
 
 
 @dataclass(frozen=True)

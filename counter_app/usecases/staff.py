@@ -4,10 +4,12 @@ account of a new database, adding accounts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from counter_app.domain.audit import AuditAction
 from counter_app.domain.roles import Actor, Permission, PermissionDenied, Role
 from counter_app.runtime import Runtime
-from counter_app.services import users
+from counter_app.services import audit, users
 
 
 @dataclass(frozen=True)
@@ -21,11 +23,13 @@ def log_in(rt: Runtime, cmd: LogIn) -> Actor:
     """The authenticated actor; raises users.UserError with a Chinese message. A
     failure is counted (the transaction commits): repeated failures lock the staff
     number for a while, known or not (services.users.check_login)."""
+    window_no = cmd.window_no or rt.settings.hall.window_no
     with rt.write() as session:
         result = users.check_login(session, cmd.staff_no, cmd.password, rt.deps.clock)
-        actor = None if result.user is None else users.actor_of(
-            result.user, cmd.window_no or rt.settings.hall.window_no
-        )
+        actor = None if result.user is None else users.actor_of(result.user, window_no)
+        who = actor or Actor(None, cmd.staff_no.strip()[:32], "", Role.SYSTEM, window_no)
+        action = AuditAction.LOGIN if actor else AuditAction.LOGIN_FAILED
+        audit.record(session, rt.deps.clock(), who, action, "user", who.staff_no)
     if actor is None:
         raise users.UserError(result.message)
     return actor
@@ -59,4 +63,23 @@ def add_user(rt: Runtime, cmd: AddUser) -> Actor:
             raise users.UserError("系统角色不能用于人员账号")
         user = users.add_user(session, cmd.staff_no, cmd.name, cmd.password, cmd.role,
                               cmd.unit_code, rt.deps.clock)
+        audit.record(session, rt.deps.clock(), cmd.actor or users.actor_of(user),
+                     AuditAction.USER_ADDED, "user", user.staff_no, role=str(cmd.role))
         return users.actor_of(user)
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    actor: Actor
+    day: date | None = None
+    subject: str | None = None  # a case number, a staff number …
+    staff_no: str | None = None  # who did it
+    limit: int = 1000
+
+
+def audit_trail(rt: Runtime, query: AuditQuery) -> list[audit.AuditLine]:
+    """Who viewed whose data and who changed what (supervisors and administrators)."""
+    query.actor.require(Permission.VIEW_AUDIT)
+    with rt.read() as session:
+        return audit.entries(session, day=query.day, subject=query.subject,
+                             staff_no=query.staff_no, limit=query.limit)

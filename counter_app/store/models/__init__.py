@@ -3,6 +3,7 @@ maps them all (relationships name their targets by class name, so no model
 module imports another)."""
 
 from counter_app.store.models.applicant import Applicant
+from counter_app.store.models.audit import AuditEntry
 from counter_app.store.models.base import NAMING_CONVENTION, Base
 from counter_app.store.models.case import Case, CaseCounter, CaseEvent, CaseItem, CaseMaterial
 from counter_app.store.models.followup import FollowUp, FollowUpStep
@@ -21,6 +22,7 @@ from counter_app.store.models.user import User
 __all__ = [
     "NAMING_CONVENTION",
     "Applicant",
+    "AuditEntry",
     "Base",
     "Case",
     "CaseCounter",

@@ -187,3 +187,34 @@ def _teller(rt, user_id: int):  # type: ignore[no-untyped-def]
 
     with rt.uow() as session:
         return actor_of(session.get(User, user_id))
+
+
+def test_a_session_asked_again_after_a_link_loss_is_stored_as_such(runtime, staff, stop_later) -> None:  # type: ignore[no-untyped-def]
+    """A press lost with the cable: the host re-asks, the applicant presses again, and
+    the stored session says it was asked again (a supervisor can tell)."""
+    from devices.pad.driver import PadTimings as Timings
+
+    rt = runtime
+    patient = Timings(ack_timeout_s=0.1, gap_timeout_s=0.2, offline_after_s=8.0,
+                      session_grace_s=0.5)  # the cable is back long before "pad lost"
+    sim = stop_later(PadSimulator(baud=115200, heartbeat_s=0.3, ack_timeout_s=0.1,
+                                  gap_timeout_s=0.2, levels=[1, 5], press_delay_s=0.3,
+                                  keep_results=False).start())
+    driver = stop_later(PadDriver(sim.path, 115200, timings=patient).start())
+    wait_for(lambda: driver.status.online)
+    seen = Collector()
+    service = stop_later(PadRatingService(rt, driver, actor=_teller(rt, staff["1001"]),
+                                          window_no="1", on_event=seen).start())
+    case_no = accept_case(rt, Desk(rt.settings.hall.code, "1", staff["1001"]))
+    service.request_for_case(case_no)
+    wait_for(lambda: sim.current is not None)
+    sim.pull_cable()
+    wait_for(lambda: sim.ratings_sent)  # pressed while the cable is out …
+    wait_for(lambda: sim.results_dropped, timeout=5)  # … and lost at the pad
+    sim.plug_cable()
+    ended = seen.wait_count(SessionEnded, 1)[0]
+    assert ended.rated
+    with rt.uow() as session:
+        rs = session.get(RatingSession, ended.session_id)
+        assert rs.reasked
+        assert rs.result.satisfaction == Satisfaction.VERY_SATISFIED.value  # the second press

@@ -189,7 +189,9 @@ def _teller(rt, user_id: int):  # type: ignore[no-untyped-def]
         return actor_of(session.get(User, user_id))
 
 
-def test_a_session_asked_again_after_a_link_loss_is_stored_as_such(runtime, staff, stop_later) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_asked_again_after_a_link_loss_is_stored_as_such(  # type: ignore[no-untyped-def]
+    runtime, staff, stop_later
+) -> None:
     """A press lost with the cable: the host re-asks, the applicant presses again, and
     the stored session says it was asked again (a supervisor can tell)."""
     from devices.pad.driver import PadTimings as Timings

@@ -19,6 +19,7 @@ from counter_app.cli import (
     db,
     devices,
     followup,
+    hall,
     outbox,
     queue,
     rating,
@@ -34,7 +35,7 @@ GUI_COMMANDS = {
     "kiosk": "自助取号机（全屏）",
     "display": "大厅叫号屏（全屏）",
 }
-GROUPS = (db, catalogue, case, queue, rating, followup, outbox, report, audit, devices)
+GROUPS = (db, hall, catalogue, case, queue, rating, followup, outbox, report, audit, devices)
 
 
 def build_parser() -> argparse.ArgumentParser:

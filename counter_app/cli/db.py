@@ -42,6 +42,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     show = config.add_parser("show", help="显示当前配置（不含密码）", parents=[common])
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_config_show)
+    doc = config.add_parser("doc", help="输出配置参考（Markdown，即 docs/configuration.md）",
+                            parents=[common])
+    doc.set_defaults(handler=cmd_config_doc)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -104,4 +107,11 @@ def cmd_config_show(args: argparse.Namespace) -> int:
     else:
         for key, value in data.items():
             print(f"{key} = {value}")
+    return 0
+
+
+def cmd_config_doc(args: argparse.Namespace) -> int:
+    from counter_app.config.reference import markdown
+
+    sys.stdout.write(markdown())
     return 0

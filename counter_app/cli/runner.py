@@ -127,9 +127,14 @@ def run(handler: Handler, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
+        from sqlalchemy.exc import DBAPIError
+
         from counter_app.domain.application import ApplicationError
         from counter_app.usecases.errors import is_user_error
 
+        if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", "") == "42501":
+            return _fail("本机的数据库账号无权做这件事（大厅设置见 docs/hall-setup.md）",
+                         NO_DATABASE)
         if isinstance(exc, ApplicationError):
             from counter_app.logs import scrub  # a message that quoted an ID stays masked
 

@@ -20,6 +20,7 @@ Threading model (the rule the GUI bridge relies on):
 
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import threading
@@ -28,7 +29,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 from devices.transport import (
     PORT_ERRORS,
@@ -94,6 +95,21 @@ class PortLost(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def on_driver_thread(method: F) -> F:
+    """Mark a driver method that touches the device: called from any other thread it
+    raises instead of racing the driver thread for the port."""
+
+    @functools.wraps(method)
+    def checked(self: DeviceDriver, *args: Any, **kwargs: Any) -> Any:
+        self._assert_driver_thread()
+        return method(self, *args, **kwargs)
+
+    return checked  # type: ignore[return-value]
 
 
 class DeviceDriver(ABC):
@@ -195,7 +211,10 @@ class DeviceDriver(ABC):
         return self._connected
 
     def _assert_driver_thread(self) -> None:
-        assert threading.current_thread() is self._thread, "device I/O off the driver thread"
+        """Device I/O belongs to the driver's own thread (Electrum's rule, made checkable:
+        every I/O step below is decorated with `on_driver_thread`)."""
+        if threading.current_thread() is not self._thread:
+            raise AssertionError(f"device I/O off the driver thread ({self.name})")
 
     def _emit(self, event: DeviceEvent) -> None:
         for callback in list(self._listeners):

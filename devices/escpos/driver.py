@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from devices.base import DeviceDriver, DeviceEvent, DeviceState, PortLost
+from devices.base import DeviceDriver, DeviceEvent, DeviceState, PortLost, on_driver_thread
 from devices.escpos.links import LINK_ERRORS, PrinterLink
 from devices.escpos.printer import EscPosPrinter, PrintResult
 from devices.escpos.spool import PENDING, JobSpool, SpoolJob
@@ -226,6 +226,7 @@ class PrinterDriver(DeviceDriver):
                      len(self._waiting or ()))
             self._drain()
 
+    @on_driver_thread
     def _tick(self) -> None:
         now = time.monotonic()
         if now < self._next_check:

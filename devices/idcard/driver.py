@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from devices.base import DeviceEvent, PortLost
+from devices.base import DeviceEvent, PortLost, on_driver_thread
 from devices.idcard.model import IdCardData, PhotoDecoder
 from devices.idcard.reader import (
     NO_CARD_MESSAGE,
@@ -73,6 +73,7 @@ class IdCardDriver(PollingReader):
         super()._on_connected()
         self._card_in_field = False
 
+    @on_driver_thread
     def _tick(self) -> None:
         requested = self._poll_due()
         if requested is None:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
-from devices.base import DeviceEvent, DeviceState, SerialDeviceDriver
+from devices.base import DeviceEvent, DeviceState, SerialDeviceDriver, on_driver_thread
 from devices.pad.codec import (
     BUTTONS,
     LEVELS,
@@ -231,6 +231,7 @@ class PadDriver(SerialDeviceDriver):
 
     # ---- commands (driver thread) ------------------------------------------------------
 
+    @on_driver_thread
     def _send(self, message: Message) -> None:
         if self.connected:
             self._link.send(message, time.monotonic())
@@ -314,6 +315,7 @@ class PadDriver(SerialDeviceDriver):
 
     # ---- I/O (driver thread) ----------------------------------------------------------
 
+    @on_driver_thread
     def _tick(self) -> None:
         data = self._read_available()
         now = time.monotonic()

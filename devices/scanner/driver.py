@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from devices.base import DeviceEvent, SerialDeviceDriver
+from devices.base import DeviceEvent, SerialDeviceDriver, on_driver_thread
 from devices.scanner.codec import LineDecoder
 
 
@@ -30,6 +30,7 @@ class ScannerDriver(SerialDeviceDriver):
         self._decoder.reset()
         super()._on_connected()
 
+    @on_driver_thread
     def _tick(self) -> None:
         data = self._read_available()
         if data:

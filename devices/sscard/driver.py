@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from devices.base import DeviceEvent
+from devices.base import DeviceEvent, on_driver_thread
 from devices.polling import PollingReader
 from devices.sscard.apdu import SsCardData, SsCardError
 from devices.sscard.backends import SsCardBackend, backend_for
@@ -46,6 +46,7 @@ class SsCardDriver(PollingReader):
     def _failed(self, reason: str) -> SsCardReadFailed:
         return SsCardReadFailed(self.name, reason)
 
+    @on_driver_thread
     def _tick(self) -> None:
         requested = self._poll_due()
         if requested is None:

@@ -130,3 +130,18 @@ def test_every_pulled_device_says_why_in_chinese(tmp_path) -> None:
             assert hub.statuses()["printer"].reason == "打印机缺纸"
         finally:
             hub.stop()
+
+
+def test_device_io_from_another_thread_is_refused(stop_later) -> None:  # type: ignore[no-untyped-def]
+    """The driver-thread rule is checked: a driver's I/O step called from a thread that
+    is not the driver's own raises instead of racing it for the port."""
+    from devices.pad.codec import ShowIdle
+    from devices.pad.driver import PadDriver
+    from devices.pad.simulator import PadSimulator
+
+    sim = stop_later(PadSimulator(baud=115200).start())
+    driver = stop_later(PadDriver(sim.path, 115200).start())
+    with pytest.raises(AssertionError, match="off the driver thread"):
+        driver._send(ShowIdle("1", "张敏", "1024", "大厅"))
+    with pytest.raises(AssertionError, match="off the driver thread"):
+        driver._tick()

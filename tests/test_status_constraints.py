@@ -30,7 +30,13 @@ def test_every_state_column_is_an_enum() -> None:
 
 
 def test_a_bad_status_written_straight_into_the_database_is_refused(runtime, clock) -> None:  # type: ignore[no-untyped-def]
-    populate(runtime, clock)  # a morning: a row in every table
+    populate(runtime, clock)  # a morning: a row in every table …
+    from counter_app.domain.audit import AuditAction
+    from counter_app.domain.roles import Actor
+    from counter_app.services import audit
+
+    with runtime.uow() as session:  # … and on the audit trail
+        audit.record(session, clock(), Actor.system("测试"), AuditAction.LOGIN, "user", "1001")
     refused = []
     for table, column in ENUM_COLUMNS:
         with runtime.engine.connect() as conn:

@@ -27,7 +27,7 @@ from printing.slip import SlipData, SlipPrinted
 def _audit(session: Session, rt: Runtime, actor: Actor, what: str, number: str,
            window_no: str = "") -> None:
     audit.record(session, rt.deps.clock(), actor, AuditAction.TICKET_ACTION, "ticket", number,
-                 action=what, window=window_no or None)
+                 step=what, window=window_no or None)
 
 
 def hall_of(rt: Runtime) -> Hall:

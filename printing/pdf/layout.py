@@ -370,8 +370,10 @@ def signature_block(
     right: Sequence[str],
     *,
     seal_space: float = 8 * mm,
+    keep: bool = True,
 ) -> Flowable:
-    """Two columns at the foot of a paper, kept on one page.
+    """Two columns at the foot of a paper, kept on one page (with ``keep=False`` the
+    bare table, for :func:`closing` to keep together with what precedes it).
 
     ``left`` holds the applicant's lines (a :func:`sign_field` and a date to fill
     in by hand),
@@ -400,7 +402,15 @@ def signature_block(
         spaceBefore=10,
         spaceAfter=4,
     )
-    return KeepTogether([CondPageBreak(45 * mm), table])
+    return KeepTogether([CondPageBreak(45 * mm), table]) if keep else table
+
+
+def closing(tail: Sequence[Flowable], signature: Flowable,
+            after: Sequence[Flowable] = ()) -> Flowable:
+    """The end of a paper kept on one page: the last paragraphs before the signature
+    block (``tail``), the block, and what follows it (the copies note), so the
+    signature never stands alone at the top of a page."""
+    return KeepTogether([*tail, signature, *after])
 
 
 def sign_field(label: str, line_width: float = 45 * mm) -> Table:
@@ -551,7 +561,8 @@ def _draw_furniture(canvas: Canvas, paper: CasePaper, marks: PageMarks) -> None:
         line_y -= size * 1.25
     canvas.setFillColor(GREY)
     line_y = min(line_y - 2, HEADER_TOP - 12 * mm)
-    for text in (f"办件编号：{paper.case_no}", f"受理时间：{paper.accepted_at:%Y-%m-%d %H:%M}"):
+    for text in (f"办件编号：{paper.case_no}",
+                 f"{paper.time_label}：{paper.accepted_at:%Y-%m-%d %H:%M}"):
         fonts.draw_string(canvas, MARGIN_X, line_y, text, _fit_size(text, 8.5, avail))
         line_y -= 11
 

@@ -30,6 +30,18 @@ from ui.panels.table_model import Column, Fit, RowTable
 from ui.style import SLA_COLOURS
 
 WorkRow = caseviews.WorkRow
+
+
+def _note(r: WorkRow) -> str:
+    """Why a row stands as it does: the case ended (终止 / 撤回, with the reason), the
+    case's 容缺 materials outstanding, or the sub-item's own state."""
+    if r.reason:
+        return r.reason
+    if r.tolerance is not None:
+        return f"容缺：{'、'.join(r.tolerance.materials)} {r.tolerance.due.isoformat()}前补交"
+    return "" if r.status == "pending" else r.status_label
+
+
 COLUMNS: list[Column[WorkRow]] = [
     Column("办件编号", lambda r: r.case_no),
     Column("事项", lambda r: r.item_name, fit=Fit.STRETCH),
@@ -38,6 +50,7 @@ COLUMNS: list[Column[WorkRow]] = [
     Column("受理时间", lambda r: r.accepted_at),
     Column("办结期限", lambda r: r.due_date.isoformat() if r.due_date else ""),
     Column("时限", lambda r: r.sla_text, colour=lambda r: SLA_COLOURS[r.sla.value]),
+    Column("说明", _note, tooltip=_note),
 ]
 
 
@@ -125,7 +138,15 @@ class BackOfficeWindow(QMainWindow):
         self.table.set_rows(rows)
         overdue = sum(1 for r in rows if r.sla.value == "overdue")
         soon = sum(1 for r in rows if r.sla.value == "due_soon")
-        self.summary.setText(f"  待办 {len(rows)}  即将到期 {soon}  逾期 {overdue}")
+        waiting = sum(1 for r in rows if r.status == "waiting")
+        stopped = sum(1 for r in rows if r.status == "stopped")
+        todo = len(rows) - stopped
+        text = f"  待办 {todo}  即将到期 {soon}  逾期 {overdue}"
+        if waiting:
+            text += f"  待前置事项 {waiting}"
+        if stopped:
+            text += f"  近期终止 {stopped}"
+        self.summary.setText(text)
 
     def selected(self) -> WorkRow | None:
         return self.table.current()

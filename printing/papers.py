@@ -47,6 +47,7 @@ class PaperMaterial:
     promised: date | None = None  # 容缺: date the applicant promised to supply it by
     standard: str = ""
     note: str = ""  # e.g. 按情形“就业方式：灵活就业”免予提交
+    supplied: date | None = None  # handed in after the application (容缺 / 补正)
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,8 @@ def build_paper(
         applicant_name=case.applicant_name or person.name,
         applicant_id_masked=person.id_number if unit else mask_id(person.id_number),
         applicant_id_full=person.id_number,
-        applicant_phone_masked=mask_phone(case.applicant_phone),
+        # a unit's phone is its office line, not personal data
+        applicant_phone_masked=case.applicant_phone if unit else mask_phone(case.applicant_phone),
         accepted_at=local(at),  # papers show the hall's wall clock
         office=office,
         items=tuple(_paper_item(i, names) for i in items),
@@ -139,6 +140,7 @@ def build_paper(
                 promised=m.promised_date,
                 standard=m.standard,
                 note=m.note or "",
+                supplied=local(m.supplied_at).date() if m.supplied_at else None,
             )
             for m in case.materials
         ),

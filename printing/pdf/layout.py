@@ -36,7 +36,7 @@ from reportlab.platypus import paragraph as _rl_paragraph
 from printing import fonts
 from printing.files import private_parents
 from printing.papers import CasePaper
-from printing.pdf import codes
+from printing.pdf import cjkwrap, codes
 from printing.pdf.texts import qr_target, teller_label, window_label
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -73,6 +73,9 @@ if not set(_NO_LINE_START) <= set(_rl_paragraph.ALL_CANNOT_START):
     _rl_paragraph.ALL_CANNOT_START += "".join(
         ch for ch in _NO_LINE_START if ch not in _rl_paragraph.ALL_CANNOT_START
     )
+# …and two of them in a row ("）：", "）。") would still start a line with the second:
+# the splitter of cjkwrap carries the character before such a run down with it.
+cjkwrap.install()
 
 
 # --------------------------------------------------------------------------- styles
@@ -418,6 +421,8 @@ def sign_field(label: str, line_width: float = 45 * mm) -> Table:
     st = styles()
     label_text = f"{label}："
     label_w = fonts.string_width(label_text, BODY_SIZE) + 2
+    # the line never runs into the right column of a signature block
+    line_width = max(25 * mm, min(line_width, CONTENT_WIDTH * 0.5 - 3 * mm - label_w))
     return Table(
         # Leading close to the font size: the baseline then sits on the ruled line.
         [[para(label_text, ParagraphStyle("sign_label", parent=st.body_flush,

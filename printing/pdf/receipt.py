@@ -38,7 +38,12 @@ def story(paper: CasePaper) -> list[Flowable]:
     else:
         intro = (f"{you}于 {fmt_datetime(paper.accepted_at)} 申请办理的“{paper.title}”，"
                  f"经审查，{outcome}。")
-    if paper.due is not None:
+    waiting = [i for i in paper.items if i.waits_for and i.due is None]
+    if paper.due is not None and waiting:  # 分段办理: their dates come later
+        parts = [(intro + "除分段办理的事项外，本件承诺于 ", None),
+                 (fmt_date(paper.due, weekday=True), blocks.ALERT_HEX),
+                 (" 前办结；分段办理事项的办结日期见特别提示。现将有关事项告知如下：", None)]
+    elif paper.due is not None:
         parts = [(intro + "本件承诺于 ", None),
                  (fmt_date(paper.due, weekday=True), blocks.ALERT_HEX),
                  (" 前办结。现将有关事项告知如下：", None)]

@@ -58,6 +58,8 @@ def material_note(m: PaperMaterial, paper: CasePaper) -> str:
         return m.note or "本次无需提供"
     if m.status == "未提供":
         return "须补正"
+    if m.supplied is not None:
+        return f"{fmt_date(m.supplied)} 补交"
     return ""
 
 

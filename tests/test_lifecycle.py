@@ -149,6 +149,30 @@ def test_a_later_case_leaves_the_first_as_it_was(runtime) -> None:  # type: igno
         assert version.values["phone"] == "13812345678"  # the record keeps its history
 
 
+def test_windows_at_once_for_one_new_applicant(runtime) -> None:  # type: ignore[no-untyped-def]
+    rt = runtime
+    found: list[str] = []
+    errors: list[BaseException] = []
+
+    def go() -> None:
+        try:
+            app = all_in(rt, Application(OTHER, item_codes=("370100-SB-0026",),
+                                         channel="online"))
+            found.append(submit(rt, app).case_no)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=go) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == [] and len(set(found)) == 8
+    from counter_app.store.models import Applicant
+
+    assert count(rt, Applicant) == 1
+
+
 _ADMIN: dict[int, Actor] = {}
 
 
@@ -445,3 +469,24 @@ def test_sick_retirement_waits_for_the_appraisal(runtime, clock) -> None:  # typ
     assert sick_line.status == "pending"
     assert sick_line.due_date == date(2026, 11, 10)  # 15 working days from 10-20
     assert detail.due_date is not None and detail.due_date >= sick_line.due_date
+
+
+def test_every_window_sweeps_in_the_background(runtime, clock, app_context) -> None:  # type: ignore[no-untyped-def]
+    from tests.support import wait_for
+    from ui.app import _start_sweeper
+
+    rt = runtime
+    app = retirement(rt)
+    app.materials["bank_card"] = MaterialDecision(MaterialStatus.TOLERATED, date(2026, 10, 9))
+    result = submit(rt, app)
+    clock.now = day(12)
+    ctx = app_context(rt)
+    _start_sweeper(ctx)  # what ui/app.py starts for every window
+    ctx.sweeper.first_delay = 0
+    ctx.sweeper.stop()
+    ctx.sweeper.start()
+    wait_for(lambda: ctx.sweeper.passes >= 1, 30)
+    ctx.close()
+    assert not ctx.sweeper.running
+    with rt.uow() as session:
+        assert backoffice.find_case(session, result.case_no).status == "terminated"

@@ -217,8 +217,10 @@ def test_a_broken_promise_terminates_and_bars_tolerance(runtime, clock) -> None:
     app.materials["bank_card"] = MaterialDecision(MaterialStatus.TOLERATED, date(2026, 10, 9))
     result = submit(rt, app)
     clock.now = day(10)  # the day after the promise
-    rows = office.work_list(rt, None)
-    assert {r.sla.value for r in rows if r.case_no == result.case_no} == {"overdue"}
+    rows = {r.item_code: r for r in office.work_list(rt, None) if r.case_no == result.case_no}
+    pension = rows["370100-SB-0007"]  # the item that needs the bank card
+    assert pension.sla.value == "overdue" and "容缺" in pension.sla_text
+    assert rows["370100-SB-0008"].tolerance is None
     swept = cases.sweep(rt, cases.Sweep(ONLINE))
     assert swept.terminated == (result.case_no,)
     assert cases.sweep(rt, cases.Sweep(ONLINE)).terminated == ()  # idempotent

@@ -37,11 +37,14 @@ class ToleranceView:
 
 
 def tolerance_view(case: Case, today: date, calendar: WorkCalendar,
-                   soon_days: int = TOLERANCE_DUE_SOON_DAYS) -> ToleranceView | None:
+                   soon_days: int = TOLERANCE_DUE_SOON_DAYS,
+                   item_code: str | None = None) -> ToleranceView | None:
+    """The case's outstanding 容缺 materials (those `item_code` needs, when given)."""
     if CaseStatus(case.status) not in (CaseStatus.ACCEPTED, CaseStatus.RETURNED):
         return None
     open_ = [m for m in case.materials
-             if m.status == MaterialStatus.TOLERATED and m.promised_date is not None]
+             if m.status == MaterialStatus.TOLERATED and m.promised_date is not None
+             and (item_code is None or item_code in (m.item_codes or ()))]
     if not open_:
         return None
     due = min(m.promised_date for m in open_ if m.promised_date)
@@ -192,7 +195,7 @@ def work_rows(session: Session, deps: Deps, unit_code: str | None,
             else ""
         if waiting:
             view = SlaView(Sla.OK, f"待{waiting}办结后计时")
-        tolerance = tolerance_view(case, today, deps.calendar, soon_days)
+        tolerance = tolerance_view(case, today, deps.calendar, soon_days, item.item_code)
         if tolerance is not None and status is SubItemStatus.PENDING \
                 and tolerance.state.rank < view.state.rank:
             view = SlaView(tolerance.state, tolerance.text)

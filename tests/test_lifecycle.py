@@ -460,7 +460,7 @@ def test_sick_retirement_waits_for_the_appraisal(runtime, clock) -> None:  # typ
     assert appraisal.status == "pending" and appraisal.due_date is not None
     rows = {r.item_code: r for r in office.work_list(rt, None) if r.case_no == result.case_no}
     assert rows["370100-SB-0009"].status == "waiting"
-    assert "劳动能力鉴定申请" in rows["370100-SB-0009"].sla_text
+    assert "劳动能力鉴定申请" in rows["370100-SB-0009"].waits_for
     admin = _admin(rt)
     with pytest.raises(backoffice.BackOfficeError, match="待前置事项"):
         office.complete_sub_item(rt, office.CompleteSubItem(admin, rows["370100-SB-0009"].item_id))

@@ -194,7 +194,7 @@ def work_rows(session: Session, deps: Deps, unit_code: str | None,
         waiting = _names_of(case, waits_for(case, item)) if status is SubItemStatus.WAITING \
             else ""
         if waiting:
-            view = SlaView(Sla.OK, f"待{waiting}办结后计时")
+            view = SlaView(Sla.OK, "待前置事项办结")
         tolerance = tolerance_view(case, today, deps.calendar, soon_days, item.item_code)
         if tolerance is not None and status is SubItemStatus.PENDING \
                 and tolerance.state.rank < view.state.rank:

@@ -39,18 +39,26 @@ def _note(r: WorkRow) -> str:
         return r.reason
     if r.tolerance is not None:
         return f"容缺：{'、'.join(r.tolerance.materials)} {r.tolerance.due.isoformat()}前补交"
+    if r.waits_for:
+        return f"待{r.waits_for}办结后计时"
     return "" if r.status == "pending" else r.status_label
 
 
+def _short_note(r: WorkRow, limit: int = 12) -> str:
+    note = _note(r)
+    return note if len(note) <= limit else note[:limit] + "…"
+
+
+# what to act on first (the clock and why), then who and where
 COLUMNS: list[Column[WorkRow]] = [
     Column("办件编号", lambda r: r.case_no),
     Column("事项", lambda r: r.item_name, fit=Fit.STRETCH),
-    Column("责任单位", lambda r: r.unit_name),
-    Column("申请人", lambda r: f"{r.applicant} {r.applicant_id}"),
-    Column("受理时间", lambda r: r.accepted_at),
-    Column("办结期限", lambda r: r.due_date.isoformat() if r.due_date else ""),
     Column("时限", lambda r: r.sla_text, colour=lambda r: SLA_COLOURS[r.sla.value]),
-    Column("说明", _note, tooltip=_note),
+    Column("说明", _short_note, tooltip=_note),
+    Column("办结期限", lambda r: r.due_date.isoformat() if r.due_date else ""),
+    Column("申请人", lambda r: f"{r.applicant} {r.applicant_id}"),
+    Column("责任单位", lambda r: r.unit_name),
+    Column("受理时间", lambda r: r.accepted_at),
 ]
 
 

@@ -51,8 +51,17 @@ class LifecycleError(ValueError):
     """An action that does not fit the case (the message is Chinese)."""
 
 
-class PromiseBroken(LifecycleError):
+class ClosedByRule(LifecycleError):
+    """A material handed in too late: the overdue rule was applied to the case then
+    and there (the caller commits that, then tells the person why)."""
+
+
+class PromiseBroken(ClosedByRule):
     """A 容缺 material handed in after its promised date: the case was terminated."""
+
+
+class SupplementLapsed(ClosedByRule):
+    """A 补正 material handed in after the deadline of the notice: withdrawn."""
 
 
 def lock_case(session: Session, case_no: str, *, skip_locked: bool = False) -> Case | None:
@@ -81,8 +90,9 @@ class Supplied:
 def supply(session: Session, deps: Deps, case: Case, material_code: str,
            supplied_at: datetime | None, actor_id: int | None) -> Supplied:
     """A tolerated or missing material handed in. The case must be locked by the
-    caller (lock_case). Raises LifecycleError; PromiseBroken after terminating a case
-    whose 容缺 promise ran out before this material came (the caller commits that)."""
+    caller (lock_case). Raises LifecycleError; ClosedByRule after applying an overdue
+    rule (PromiseBroken: the 容缺 promise ran out, the case is terminated;
+    SupplementLapsed: the 补正 deadline passed, withdrawn), which the caller commits."""
     now = deps.clock()
     at = supplied_at or now
     if at.tzinfo is None:
@@ -110,6 +120,13 @@ def supply(session: Session, deps: Deps, case: Case, material_code: str,
         raise PromiseBroken(
             f"{names}承诺于{min(m.promised_date for m in overdue if m.promised_date)}前补交，"
             f"已逾期：办件{case.case_no}已按承诺终止办理，不能再补交"
+        )
+    if (status is CaseStatus.SUPPLEMENT and case.supplement_deadline is not None
+            and case.supplement_deadline < today):
+        withdraw(deps, case)
+        raise SupplementLapsed(
+            f"一次性告知书规定的补正期限为{case.supplement_deadline.isoformat()}，已逾期："
+            f"办件{case.case_no}视为撤回申请，请重新提出申请"
         )
     action = CaseAction.SUPPLY
     try:

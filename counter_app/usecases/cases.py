@@ -29,7 +29,7 @@ from counter_app.domain.application import (
     plan_case,
 )
 from counter_app.domain.audit import AuditAction
-from counter_app.domain.case import CaseChannel
+from counter_app.domain.case import CaseChannel, CaseStatus
 from counter_app.domain.roles import Actor, Permission
 from counter_app.domain.transitions import LabelledEnum
 from counter_app.runtime import Runtime
@@ -38,7 +38,14 @@ from counter_app.services import lifecycle as lifecycle_service
 from counter_app.services.acceptance import AcceptResult
 from counter_app.services.backoffice import find_case
 from counter_app.services.context import Desk
-from counter_app.services.lifecycle import PromiseBroken
+from counter_app.services.lifecycle import (  # noqa: F401 - re-exported for callers:
+    # supply_material refuses (LifecycleError), or refuses after an overdue rule closed
+    # the case (ClosedByRule: PromiseBroken, SupplementLapsed)
+    ClosedByRule,
+    LifecycleError,
+    PromiseBroken,
+    SupplementLapsed,
+)
 from counter_app.store.models import Case
 
 log = logging.getLogger(__name__)
@@ -261,10 +268,11 @@ class SupplyMaterial:
 def supply_material(rt: Runtime, cmd: SupplyMaterial) -> caseviews.CaseDetail:
     """The material becomes 已收取 with the time it came. The last missing material
     of a 补正 case accepts it from that day (sub-items routed, deadlines counted from
-    it). A 容缺 material whose promised date has passed is refused, and its case is
-    terminated then and there (the rule the sweep applies): PromiseBroken."""
+    it). A material that comes too late is refused and the rule the sweep applies is
+    applied then and there: PromiseBroken (容缺 promise past: terminated) or
+    SupplementLapsed (补正 deadline past: withdrawn)."""
     cmd.actor.require(Permission.SUPPLY_MATERIAL)
-    broken: PromiseBroken | None = None
+    broken: ClosedByRule | None = None
     with rt.write() as session:
         case = lifecycle_service.lock_case(session, cmd.case_no)
         if case is None:
@@ -273,10 +281,12 @@ def supply_material(rt: Runtime, cmd: SupplyMaterial) -> caseviews.CaseDetail:
         try:
             done = lifecycle_service.supply(session, rt.deps, case, cmd.material_code,
                                             cmd.supplied_at, cmd.actor.user_id)
-        except PromiseBroken as exc:  # the termination is kept: commit, then say so
+        except ClosedByRule as exc:  # the rule's outcome is kept: commit, then say so
             broken = exc
-            audit.record(session, now, cmd.actor, AuditAction.CASE_TERMINATED, "case",
-                         case.case_no, reason=case.reason)
+            action = (AuditAction.CASE_TERMINATED if case.status == CaseStatus.TERMINATED
+                      else AuditAction.CASE_WITHDRAWN)
+            audit.record(session, now, cmd.actor, action, "case", case.case_no,
+                         reason=case.reason)
             case_records.enqueue(session, rt.settings, case, "finish", now)
         else:
             audit.record(session, now, cmd.actor, AuditAction.MATERIAL_SUPPLIED, "case",

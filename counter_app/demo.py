@@ -1,6 +1,6 @@
 """Sample data for `counter-app demo`: staff accounts and a few cases in every state
 (instant running, promised, due soon, complete; a unit's case through its clerk, a
-容缺 material promised for tomorrow, a 一次性告知 waiting for a material, 分段办理),
+容缺 material still to come, a 一次性告知 waiting for a material, 分段办理),
 on a throw-away database."""
 
 from __future__ import annotations
@@ -90,7 +90,6 @@ def _lifecycle_samples(rt: Runtime, desk) -> None:  # type: ignore[no-untyped-de
     """A unit through its clerk; 容缺 due tomorrow; 补正 waiting; 病退 waiting for its
     劳动能力鉴定 (skipped when a local catalogue lacks the items)."""
     catalogue = rt.deps.catalogue
-    today = rt.today()
     unit = ApplicantInput.unit("济南泉城劳务派遣有限公司", "91370102MA3C123456", "张建国",
                                "0531-86001234")
     clerk = AgentInput("李娜", "370102198001011237", "13905311234", "单位员工")
@@ -116,9 +115,7 @@ def _lifecycle_samples(rt: Runtime, desk) -> None:  # type: ignore[no-untyped-de
             continue
         with_all_materials(rt, app)
         if app.tolerance_promise_signed and "bank_card" in app.materials:
-            app.materials["bank_card"] = MaterialDecision(
-                MaterialStatus.TOLERATED,
-                rt.deps.calendar.add_working_days(today, 1).due,
-            )
+            # promised for the committed limit: the case goes on until then
+            app.materials["bank_card"] = MaterialDecision(MaterialStatus.TOLERATED)
         with rt.write() as session:
             acceptance.accept(session, rt.deps, desk, app, require_form=False)

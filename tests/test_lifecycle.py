@@ -9,6 +9,7 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from counter_app.domain.applicant import AgentInput, ApplicantInput, ApplicantKind
@@ -403,7 +404,7 @@ def test_application_ids_at_once_make_one_case(runtime) -> None:  # type: ignore
     assert count(rt, Case) == 1
 
 
-def test_not_needed_only_where_a_situation_exempts(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_not_needed_only_where_a_situation_exempts(runtime, tmp_path) -> None:  # type: ignore[no-untyped-def]
     rt = runtime
     graduates = "370100-YJS-05"
     employed = Application(PERSON, bundle_code=graduates, situations={"employment_way": "employer"},
@@ -425,6 +426,9 @@ def test_not_needed_only_where_a_situation_exempts(runtime) -> None:  # type: ig
     detail = show(rt, result.case_no)
     contract = next(m for m in detail.materials if m.code == "labour_contract")
     assert contract.status == "not_needed" and "免予提交" in contract.note
+    out = cases.print_paper(rt, result.case_no, "receipt", tmp_path / "receipt.pdf")
+    text = "".join("".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    assert "情形“就业方式：灵活就业”免予提交" in text  # the exemption is printed
 
 
 def _teller(rt) -> Actor:  # type: ignore[no-untyped-def]

@@ -1,11 +1,15 @@
 """Read an application handed in as JSON (online and self-service channels).
 
-Keys: `applicant` (`id_number`, `name`, `phone`, optional `id_type`), `bundle` (code)
-or `items` (codes), `situations` (question key or question text → answer),
-`materials` (material code or name → status, or {"status", "promised_date"}),
-optional `form`, `credit_promise`, `tolerance_promise`, `accepted_at` (ISO time;
-without an offset it is China time), `channel`, `outcome` ("accept", "reject"), `reason`.
-Every problem is reported with the field it is in.
+Keys: `applicant` — a person (`id_number`, `name`, `phone`, optional `id_type`, `sex`,
+`birth_date`, `address`) or, with `"kind": "unit"`, a unit (`name`, `credit_code`,
+`legal_rep`, `phone`, `address`) —, `agent` (代办人, required for a unit: `name`,
+`id_number`, `phone`, `relation`, optional `id_type`), `bundle` (code) or `items`
+(codes), `situations` (question key or question text → answer), `materials`
+(material code or name → status, or {"status", "promised_date"}), optional `form`,
+`credit_promise`, `tolerance_promise` (the applicant's e-signature), `accepted_at`
+(ISO time; without an offset it is China time), `channel`, `application_id` (the
+channel's own id: the same id again returns the same case), `outcome` ("accept",
+"reject"), `reason`. Every problem is reported with the field it is in.
 
 Types are strict: texts are JSON strings (a number, `null` or `true` is refused, not
 turned into "123", "None" or "True"), the promises are JSON booleans, lists are lists.
@@ -23,6 +27,7 @@ from typing import Any
 from counter_app.domain.application import (
     CHANNELS,
     MAX_ANSWER,
+    MAX_APPLICATION_ID,
     MAX_CODE,
     MAX_FORM_VALUE,
     MAX_ID_NUMBER,
@@ -30,13 +35,18 @@ from counter_app.domain.application import (
     MAX_NAME,
     MAX_PHONE,
     MAX_REASON,
+    MAX_RELATION,
+    PERSON_ID_TYPES,
+    AgentInput,
     ApplicantInput,
+    ApplicantKind,
     Application,
     ApplicationError,
     FieldError,
     IdType,
     MaterialDecision,
     MaterialStatus,
+    check_agent,
     check_applicant,
     shown,
     text_problem,
@@ -75,15 +85,21 @@ KNOWN_KEYS = {
     "channel",
     "outcome",
     "reason",
+    "agent",
+    "application_id",
 }
-APPLICANT_KEYS = ("id_number", "name", "phone", "id_type", "sex", "birth_date", "address")
+APPLICANT_KEYS = ("kind", "id_number", "name", "phone", "id_type", "sex", "birth_date",
+                  "address")
+UNIT_KEYS = ("kind", "name", "credit_code", "legal_rep", "phone", "address")
+AGENT_KEYS = ("name", "id_number", "phone", "relation", "id_type")
 MATERIAL_KEYS = ("status", "promised_date")
 OUTCOMES = ("accept", "reject")
 MAX_ITEMS = 50  # codes in "items"
 MAX_ENTRIES = 200  # keys of "situations", "materials", "form"
 MAX_QUESTION = 200  # a situation may be named by its question text
 MAX_ADDRESS = 255
-_ID_TYPES = "、".join(t.value for t in IdType)
+_ID_TYPES = "、".join(t.value for t in PERSON_ID_TYPES)
+_KINDS = "、".join(k.value for k in ApplicantKind)
 
 
 def parse_application(data: Any, catalogue: Catalogue) -> tuple[Application, str, str]:
@@ -95,6 +111,9 @@ def parse_application(data: Any, catalogue: Catalogue) -> tuple[Application, str
         if key not in KNOWN_KEYS:
             errors.append(FieldError(shown(key), "无法识别的字段"))
     applicant = _applicant(data.get("applicant"), errors)
+    agent = _agent(data["agent"], applicant, errors) if data.get("agent") is not None else None
+    application_id = _text(data, "application_id", "application_id", MAX_APPLICATION_ID,
+                           errors, default="")
     bundle = _text(data, "bundle", "bundle", MAX_CODE, errors, default=None)
     items = _items(data.get("items", []), errors)
     situations = _situations(data.get("situations", {}), bundle, catalogue, errors)
@@ -120,6 +139,8 @@ def parse_application(data: Any, catalogue: Catalogue) -> tuple[Application, str
         tolerance_promise_signed=tolerance,
         accepted_at=accepted_at,
         channel=channel,
+        agent=agent,
+        application_id=(application_id or "").strip(),
     )
     return app, outcome, reason or ""
 
@@ -216,15 +237,23 @@ def _applicant(raw: Any, errors: list[FieldError]) -> ApplicantInput | None:
     if not isinstance(raw, dict):
         errors.append(FieldError("applicant", "缺少申请人信息（id_number、name、phone）"))
         return None
+    kind = _text(raw, "kind", "applicant.kind", 16, errors, default="person")
+    if kind not in {k.value for k in ApplicantKind}:
+        errors.append(FieldError("applicant.kind", f"应为 {_KINDS} 之一（个人或单位）"))
+        return None
+    if kind == ApplicantKind.UNIT:
+        return _unit(raw, errors)
     before = len(errors)
     for key in raw:
         if key not in APPLICANT_KEYS:
-            errors.append(FieldError(f"applicant.{shown(key)}", "无法识别的字段"))
+            hint = "（个人申请没有此项；单位申请请加 \"kind\": \"unit\"）" \
+                if key in UNIT_KEYS else ""
+            errors.append(FieldError(f"applicant.{shown(key)}", f"无法识别的字段{hint}"))
     id_number = _required_text(raw, "id_number", "applicant.id_number", MAX_ID_NUMBER, errors)
     name = _required_text(raw, "name", "applicant.name", MAX_NAME, errors)
     phone = _text(raw, "phone", "applicant.phone", MAX_PHONE, errors, default="")
     id_type = _text(raw, "id_type", "applicant.id_type", 16, errors, default="resident")
-    if id_type not in {t.value for t in IdType}:
+    if id_type not in {t.value for t in PERSON_ID_TYPES}:
         errors.append(FieldError("applicant.id_type", f"应为 {_ID_TYPES} 之一"))
         id_type = "resident"
     sex = _text(raw, "sex", "applicant.sex", 4, errors, default="")
@@ -246,6 +275,51 @@ def _applicant(raw: Any, errors: list[FieldError]) -> ApplicantInput | None:
         shaped.add("applicant.id_number")
     errors.extend(e for e in check_applicant(applicant) if e.field not in shaped)
     return applicant
+
+
+def _unit(raw: dict[str, Any], errors: list[FieldError]) -> ApplicantInput:
+    before = len(errors)
+    for key in raw:
+        if key not in UNIT_KEYS:
+            errors.append(FieldError(f"applicant.{shown(key)}", "单位申请人无此字段（可用："
+                                     f"{'、'.join(UNIT_KEYS)}）"))
+    name = _required_text(raw, "name", "applicant.name", MAX_NAME, errors)
+    credit_code = _required_text(raw, "credit_code", "applicant.credit_code", MAX_ID_NUMBER,
+                                 errors)
+    legal_rep = _required_text(raw, "legal_rep", "applicant.legal_rep", MAX_NAME, errors)
+    phone = _text(raw, "phone", "applicant.phone", MAX_PHONE, errors, default="")
+    address = _text(raw, "address", "applicant.address", MAX_ADDRESS, errors, default="")
+    unit = ApplicantInput.unit(name, credit_code, legal_rep, phone, address)
+    shaped = {e.field for e in errors[before:]}
+    errors.extend(e for e in check_applicant(unit) if e.field not in shaped)
+    return unit
+
+
+def _agent(raw: Any, applicant: ApplicantInput | None,
+           errors: list[FieldError]) -> AgentInput | None:
+    """代办人: an object with name, id_number, phone, relation (id_type optional)."""
+    if not isinstance(raw, dict):
+        errors.append(FieldError("agent", f"应为代办人对象（name、id_number、phone、relation），"
+                                          f"实际为{_type_name(raw)}"))
+        return None
+    before = len(errors)
+    for key in raw:
+        if key not in AGENT_KEYS:
+            errors.append(FieldError(f"agent.{shown(key)}", "无法识别的字段"))
+    name = _required_text(raw, "name", "agent.name", MAX_NAME, errors)
+    id_number = _required_text(raw, "id_number", "agent.id_number", MAX_ID_NUMBER, errors)
+    phone = _text(raw, "phone", "agent.phone", MAX_PHONE, errors, default="")
+    relation = _text(raw, "relation", "agent.relation", MAX_RELATION, errors, default="")
+    id_type = _text(raw, "id_type", "agent.id_type", 16, errors, default="resident")
+    if id_type not in {t.value for t in PERSON_ID_TYPES}:
+        errors.append(FieldError("agent.id_type", f"应为 {_ID_TYPES} 之一"))
+        id_type = "resident"
+    agent = AgentInput(name, id_number, phone, relation, IdType(id_type))
+    shaped = {e.field for e in errors[before:]}
+    if "agent.id_type" in shaped:
+        shaped.add("agent.id_number")
+    errors.extend(e for e in check_agent(agent, applicant) if e.field not in shaped)
+    return agent
 
 
 def _items(raw: Any, errors: list[FieldError]) -> list[str]:

@@ -30,6 +30,7 @@ import resources
 from counter_app.domain.catalogue import (
     BOARDS,
     ITEM_TYPES,
+    ApplicantScope,
     Bundle,
     CaseKind,
     Catalogue,
@@ -65,6 +66,9 @@ PREFILL_SOURCES = {
     "applicant.sex": "性别",
     "applicant.birth_date": "出生日期",
     "applicant.address": "住址",
+    "unit.name": "单位名称（单位申请）",
+    "unit.credit_code": "统一社会信用代码（单位申请）",
+    "unit.legal_rep": "法定代表人（单位申请）",
 }
 
 # Words pypinyin reads wrongly out of context (initials only matter here).
@@ -85,6 +89,7 @@ _CODE_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")
 _KEY_RE = re.compile(r"[a-z][a-z0-9_]*")
 
 _CASE_KIND_LABELS = {"instant": "即办件", "promised": "承诺件"}
+_APPLICANT_LABELS = {s.value: s.label for s in ApplicantScope}
 _FORM_LABELS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件"}
 _LIMIT_UNIT_LABELS = {"working": "工作日", "natural": "自然日"}
 _FIELD_KIND_LABELS = {
@@ -388,6 +393,7 @@ def _build(raw: dict[str, list[_Raw]], problems: list[str]) -> Catalogue:
     _each(reg, raw["material"], "material", _build_material)
     _each(reg, raw["field"], "field", _build_field, code_key="key")
     _each(reg, raw["item"], "item", _build_item)
+    _check_dependency_cycles(reg)
     _each(reg, raw["bundle"], "bundle", _build_bundle)
     return Catalogue(
         items=reg.items,
@@ -519,6 +525,7 @@ def _build_field(reg: _Registry, ctx: _Ctx, table: dict[str, Any]) -> None:
 _ITEM_KEYS = (
     "code", "basic_code", "name", "board", "item_type", "case_kind", "statutory",
     "committed", "unit", "materials", "fields", "pays_money", "legal_basis", "aliases",
+    "applicants", "depends_on",
 )
 
 
@@ -550,6 +557,9 @@ def _build_item(reg: _Registry, ctx: _Ctx, table: dict[str, Any]) -> None:
     legal_basis = ctx.get(table, "legal_basis", str, "legal_basis", required=False,
                           default="", max_len=MAX_LONG_TEXT)
     aliases = ctx.text_list(table, "aliases", "aliases")
+    applicants = ctx.enum(table, "applicants", "applicants", _APPLICANT_LABELS, required=False,
+                          default="person")
+    depends_on = _depends_on(reg, ctx, table, code)
     if ctx.failed or unit_code not in reg.units:
         return
     assert code and basic_code and name and board and item_type and case_kind
@@ -570,7 +580,47 @@ def _build_item(reg: _Registry, ctx: _Ctx, table: dict[str, Any]) -> None:
         legal_basis=(legal_basis or "").strip(),
         pinyin=pinyin_initials(name),
         aliases=tuple(aliases or ()),
+        applicants=ApplicantScope(applicants or "person"),
+        depends_on=tuple(depends_on or ()),
     )
+
+
+def _depends_on(reg: _Registry, ctx: _Ctx, table: dict[str, Any],
+                code: str | None) -> list[str] | None:
+    """分段办理: the item codes this item waits for when the case holds them."""
+    codes = ctx.text_list(table, "depends_on", "depends_on")
+    if codes is None:
+        return None
+    for i, other in enumerate(codes, 1):
+        if other == code:
+            ctx.add(f"depends_on[{i}]", "事项不能依赖自身")
+        elif other not in reg.defined["item"]:
+            ctx.add(f"depends_on[{i}]", f"事项 “{_cut(other)}” 不存在（请检查事项文件中的 code）")
+    if len(set(codes)) != len(codes):
+        ctx.add("depends_on", "前置事项重复")
+    return codes
+
+
+def _check_dependency_cycles(reg: _Registry) -> None:
+    """Items that wait for each other (A on B, B on A) could never start."""
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(code: str, path: list[str]) -> None:
+        state[code] = 1
+        for other in reg.items[code].depends_on:
+            if other not in reg.items:
+                continue
+            if state.get(other) == 1:
+                loop = " → ".join([*path[path.index(other):], other]) if other in path else other
+                _kind, file, label = reg.defined["item"][code]
+                reg.problems.append(f"{file}: {label}: 字段 depends_on: 前置事项循环依赖（{loop}）")
+            elif state.get(other) is None:
+                visit(other, [*path, other])
+        state[code] = 2
+
+    for code in list(reg.items):
+        if state.get(code) is None:
+            visit(code, [code])
 
 
 def _check_limits(ctx: _Ctx, statutory: TimeLimit, committed: TimeLimit,
@@ -710,6 +760,7 @@ def _build_bundle(reg: _Registry, ctx: _Ctx, table: dict[str, Any]) -> None:
                           default="", max_len=MAX_LONG_TEXT)
     mandatory = _mandatory(reg, ctx, table)
     situations = _situations(reg, ctx, table, set(mandatory or ()))
+    _check_option_targets(reg, ctx, table, mandatory or [], situations)
     if ctx.failed:
         return
     assert code and name and mandatory is not None
@@ -795,7 +846,8 @@ def _option(reg: _Registry, ctx: _Ctx, entry: Any, prefix: str, index: int,
     raw_value = entry.get("value")
     path = f"{prefix}[{_cut(raw_value)}]" if isinstance(raw_value, str) and raw_value else (
         f"{prefix}[{index}]")
-    ctx.keys(entry, ("value", "label", "adds"), prefix=f"{path}.")
+    ctx.keys(entry, ("value", "label", "adds", "exempt_materials", "exempt_fields", "form"),
+             prefix=f"{path}.")
     value = ctx.get(entry, "value", str, f"{path}.value")
     if value is not None:
         if value in values:
@@ -810,9 +862,67 @@ def _option(reg: _Registry, ctx: _Ctx, entry: Any, prefix: str, index: int,
             ctx.add(f"{path}.adds[{i}]", f"事项 “{code}” 已是必做事项，不需要由情形增加")
     if len(set(adds or ())) != len(adds or ()):
         ctx.add(f"{path}.adds", "增加的事项重复")
-    if value is None or label is None or adds is None:
+    exempt_materials = ctx.text_list(entry, "exempt_materials", f"{path}.exempt_materials")
+    for i, code in enumerate(exempt_materials or [], 1):
+        if code not in reg.defined["material"]:
+            ctx.add(f"{path}.exempt_materials[{i}]", f"材料 “{_cut(code)}” 不存在"
+                    f"{_suggest(code, reg.defined['material'])}（请在 materials.toml 中定义）")
+    exempt_fields = ctx.text_list(entry, "exempt_fields", f"{path}.exempt_fields")
+    for i, key in enumerate(exempt_fields or [], 1):
+        if key not in reg.defined["field"]:
+            ctx.add(f"{path}.exempt_fields[{i}]", f"表单字段 “{_cut(key)}” 不存在"
+                    f"{_suggest(key, reg.defined['field'])}（请在 fields.toml 中定义）")
+    form = _option_form(reg, ctx, entry, f"{path}.form")
+    if value is None or label is None or adds is None or None in (
+            exempt_materials, exempt_fields, form):
         return None
-    return SituationOption(value, label.strip(), tuple(adds))
+    return SituationOption(value, label.strip(), tuple(adds), tuple(exempt_materials or ()),
+                           tuple(exempt_fields or ()), tuple((form or {}).items()))
+
+
+def _option_form(reg: _Registry, ctx: _Ctx, entry: dict[str, Any],
+                 path: str) -> dict[str, str] | None:
+    """form = { field_key = "value" }: what the answer fills into the one form."""
+    table = ctx.get(entry, "form", dict, path, required=False, default={})
+    if table is None:
+        return None
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        where = f"{path}.{_cut(key)}"
+        if key not in reg.defined["field"]:
+            ctx.add(where, f"表单字段 “{_cut(key)}” 不存在{_suggest(key, reg.defined['field'])}"
+                           "（请在 fields.toml 中定义）")
+            continue
+        if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
+            ctx.add(where, f"应为不超过 {MAX_TEXT} 个字符的非空文本")
+            continue
+        field_def = reg.fields.get(key)
+        if field_def is not None and field_def.choices and value not in field_def.choices:
+            options = "、".join(field_def.choices)
+            ctx.add(where, f"“{_cut(value)}” 不是该字段的选项（可用：{options}）")
+            continue
+        out[key] = value
+    return out
+
+
+def _check_option_targets(reg: _Registry, ctx: _Ctx, table: dict[str, Any],
+                          mandatory: list[str], situations: list[Situation]) -> None:
+    """An option may only exempt or fill what the bundle's items ask for."""
+    codes = set(mandatory) | {c for s in situations for o in s.options for c in o.adds}
+    if not codes <= set(reg.items):  # a broken item is reported where it is defined
+        return
+    materials = {n.material.code for c in codes for n in reg.items[c].materials}
+    field_keys = {n.field.key for c in codes for n in reg.items[c].fields}
+    for situation in situations:
+        for option in situation.options:
+            path = f"situation[{situation.key}].options[{option.value}]"
+            for code in option.exempt_materials:
+                if code in reg.materials and code not in materials:
+                    ctx.add(f"{path}.exempt_materials",
+                            f"本一件事的事项都不要求材料 “{code}”，无需免予提交")
+            for key in (*option.exempt_fields, *(k for k, _ in option.form)):
+                if key in reg.fields and key not in field_keys:
+                    ctx.add(f"{path}", f"本一件事的事项表单中没有字段 “{key}”")
 
 
 def _limit_text(limit: TimeLimit) -> str:

@@ -1,11 +1,14 @@
 """Sample data for `counter-app demo`: staff accounts and a few cases in every state
-(instant running, promised, due soon, complete), on a throw-away database."""
+(instant running, promised, due soon, complete; a unit's case through its clerk, a
+容缺 material still to come, a 一次性告知 waiting for a material, 分段办理),
+on a throw-away database."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from counter_app.domain.application import (
+    AgentInput,
     ApplicantInput,
     Application,
     MaterialDecision,
@@ -79,4 +82,40 @@ def seed(rt: Runtime) -> Actor:
                 # instant items of older cases were done on the day; one case is all done
                 if complete or (item.case_kind == "instant" and minutes_ago > 60):
                     complete_item(session, rt.deps, item.id, users["2001"].id, "已办结")
+    _lifecycle_samples(rt, desk)
     return teller
+
+
+def _lifecycle_samples(rt: Runtime, desk) -> None:  # type: ignore[no-untyped-def]
+    """A unit through its clerk; 容缺 due tomorrow; 补正 waiting; 病退 waiting for its
+    劳动能力鉴定 (skipped when a local catalogue lacks the items)."""
+    catalogue = rt.deps.catalogue
+    unit = ApplicantInput.unit("济南泉城劳务派遣有限公司", "91370102MA3C123456", "张建国",
+                               "0531-86001234")
+    clerk = AgentInput("李娜", "370102198001011237", "13905311234", "单位员工")
+    samples = [
+        ("accept", Application(unit, item_codes=("370100-LD-0005",), agent=clerk)),
+        ("accept", Application(PEOPLE[2], "370100-YJS-07", situations={"retire_type": "illness"})),
+        ("accept", Application(PEOPLE[1], "370100-YJS-07", situations={"retire_type": "normal"},
+                               tolerance_promise_signed=True)),
+        ("supplement", Application(PEOPLE[0], item_codes=("370100-SB-0026",))),
+    ]
+    for outcome, app in samples:
+        codes = set(app.item_codes)
+        if app.bundle_code:
+            codes |= set(catalogue.bundles.get(app.bundle_code, None).mandatory
+                         if app.bundle_code in catalogue.bundles else {"?"})
+        if any(code not in catalogue.items for code in codes):
+            continue
+        if outcome == "supplement":
+            app.credit_promise_signed = True
+            with rt.write() as session:
+                acceptance.supplement(session, rt.deps, desk, app,
+                                      rt.settings.cases.supplement_days)
+            continue
+        with_all_materials(rt, app)
+        if app.tolerance_promise_signed and "bank_card" in app.materials:
+            # promised for the committed limit: the case goes on until then
+            app.materials["bank_card"] = MaterialDecision(MaterialStatus.TOLERATED)
+        with rt.write() as session:
+            acceptance.accept(session, rt.deps, desk, app, require_form=False)

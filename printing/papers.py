@@ -34,6 +34,8 @@ class PaperItem:
     legal_basis: str = ""
     status: str = ""  # for the completion notice: "已办结" / "已退回：…"
     result: str = ""  # outcome text per sub-item on the completion notice
+    limit_unit: str = "working"  # "working" 工作日 / "natural" 自然日 (the committed limit)
+    waits_for: str = ""  # 分段办理: names of the items it waits for ("" = none)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class PaperMaterial:
     status: str  # "已收取" / "共享获取" / "容缺" / "无需提供" / "未提供"
     promised: date | None = None  # 容缺: date the applicant promised to supply it by
     standard: str = ""
+    note: str = ""  # e.g. 按情形“就业方式：灵活就业”免予提交
+    supplied: date | None = None  # handed in after the application (容缺 / 补正)
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,25 @@ class CasePaper:
     items: tuple[PaperItem, ...]
     materials: tuple[PaperMaterial, ...]
     due: date | None = None  # the latest committed completion date of the case
-    warnings: tuple[str, ...] = ()
-    reason: str = ""  # 不予受理 reason
+    warnings: tuple[str, ...] = ()  # notes for staff: never printed
+    reason: str = ""  # 不予受理 / 终止 reason
     completed_at: datetime | None = None
     supplement_deadline: date | None = None  # 一次性告知: supply by
     extra: dict[str, str] = field(default_factory=dict)
-    agent: str = ""  # 代办人, already masked: "李*（370102********123X）"; "" if none
+    agent: str = ""  # 代办人, certificate number masked: "李娜（370102********1237，子女）"
+    applicant_kind: str = "person"  # "person" / "unit"
+    credit_code: str = ""  # a unit's 统一社会信用代码, in full (public)
+    legal_rep: str = ""  # a unit's 法定代表人
+    time_label: str = "受理时间"  # "收件时间" on the papers of a case not accepted
+    organ_name: str = ""  # the administrative organ: decisions are issued in its name
+    review_body: str = ""  # 行政复议机关 named on a 不予受理 notice
+    court: str = ""  # the people's court named on a 不予受理 notice
+    notices: tuple[str, ...] = ()  # notes for the applicant (never notes for staff)
+
+    @property
+    def is_unit(self) -> bool:
+        return self.applicant_kind == "unit"
+
+    @property
+    def agent_label(self) -> str:
+        return "单位经办人" if self.is_unit else "代办人"

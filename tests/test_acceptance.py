@@ -17,7 +17,7 @@ from counter_app.domain.application import (
     material_decisions,
     plan_case,
 )
-from counter_app.services import acceptance, backoffice
+from counter_app.services import acceptance, backoffice, lifecycle
 from counter_app.services.caseviews import desk_cases, work_rows
 from counter_app.store.models import Applicant, Case
 
@@ -157,6 +157,14 @@ def test_back_office_completes_every_sub_item(runtime, clock) -> None:  # type: 
     rt = runtime
     with rt.uow() as session:
         result = acceptance.accept(session, rt.deps, rt.desk(), retirement_application(rt))
+    with rt.uow() as session:  # not before its 容缺 material is in (issue 10)
+        case = backoffice.find_case(session, result.case_no)
+        pension = next(i for i in case.items if i.item_code == "370100-SB-0007")
+        with pytest.raises(backoffice.BackOfficeError, match="容缺材料.*尚未补交"):
+            backoffice.complete_item(session, rt.deps, pension.id, None, "已办结")
+    with rt.uow() as session:
+        case = lifecycle.lock_case(session, result.case_no)
+        lifecycle.supply(session, rt.deps, case, "bank_card", None, None)
     units = {s.unit_code for s in result.sub_items}
     for unit in units:
         with rt.uow() as session:

@@ -3,8 +3,9 @@
 (full screen, no login).
 
 This is where the GUI is wired: settings, database, login, devices, the rating
-pad, the outbox deliverer, each registered with the AppContext so it is stopped
-when the application quits.
+pad, the outbox deliverers (ratings, case records), the background sweep of overdue
+cases, each registered with the AppContext so it is stopped when the application
+quits.
 """
 
 from __future__ import annotations
@@ -117,6 +118,7 @@ def _run(app: Any, command: str, args: argparse.Namespace, rt: Any) -> int:
     ctx = AppContext(rt, actor)
     if command not in UNATTENDED:
         _start_deliverer(ctx)
+        _start_sweeper(ctx)
     window = _surface(command, ctx, devices)
     if window is None:  # e.g. a teller asked for the supervisor view
         ctx.close()
@@ -136,19 +138,36 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _start_deliverer(ctx: Any) -> None:
-    """The outbox deliverer to the provincial 好差评 system, when hcp_url is set
-    (several PCs may each run one: leases keep them apart)."""
-    if not ctx.settings.delivery.url:
-        return
+    """The outbox deliverers to the provincial systems: ratings when hcp_url is set,
+    case records when case_report_url is (several PCs may each run them: leases keep
+    them apart)."""
     from counter_app.usecases.outbox import NotConfigured, deliverer_for
 
-    try:
-        deliverer = deliverer_for(ctx.rt).start()
-    except NotConfigured:
-        log.exception("好差评 delivery not configured; ratings stay in the outbox")
-        return
-    ctx.deliverer = deliverer
-    ctx.on_stop(deliverer.stop)
+    if ctx.settings.delivery.url:
+        try:
+            deliverer = deliverer_for(ctx.rt).start()
+        except NotConfigured:
+            log.exception("好差评 delivery not configured; ratings stay in the outbox")
+        else:
+            ctx.deliverer = deliverer
+            ctx.on_stop(deliverer.stop)
+    if ctx.settings.delivery.case_url:
+        try:
+            cases_out = deliverer_for(ctx.rt, target="case").start()
+        except NotConfigured:
+            log.exception("case records delivery not configured; records stay in the outbox")
+        else:
+            ctx.on_stop(cases_out.stop)
+
+
+def _start_sweeper(ctx: Any) -> None:
+    """The overdue rules (容缺 → 终止办理, 补正 → 视为撤回) applied in the background of
+    every window, every sweep_minutes (idempotent, safe with many windows)."""
+    from counter_app.infra.sweeper import Sweeper
+
+    sweeper = Sweeper(ctx.rt).start()
+    ctx.sweeper = sweeper
+    ctx.on_stop(sweeper.stop)
 
 
 def _surface(command: str, ctx: Any, devices: str) -> Any:

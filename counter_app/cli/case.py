@@ -1,5 +1,6 @@
-"""`counter-app case …`: accept an application handed in as JSON, show, print, and
-the back office's done / return."""
+"""`counter-app case …`: accept an application handed in as JSON, show, print, supply
+a material later (容缺 / 补正), sweep the overdue rules, and the back office's done /
+return."""
 
 from __future__ import annotations
 
@@ -46,6 +47,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     prt.add_argument("--out", required=True, help="输出 PDF 文件")
     prt.set_defaults(handler=cmd_print)
+
+    sup = case.add_parser("supply", help="补交材料（容缺材料或一次性告知的缺件）",
+                          parents=[common])
+    sup.add_argument("case_no")
+    sup.add_argument("--material", required=True, help="材料代码（或材料名称）")
+    sup.add_argument("--at", help="补交时间，ISO 格式（默认：现在；无时区按北京时间）")
+    sup.add_argument("--json", action="store_true")
+    sup.set_defaults(handler=cmd_supply)
+
+    swp = case.add_parser("sweep", help="处理到期办件：容缺逾期终止办理、补正逾期视为撤回",
+                          parents=[common])
+    swp.add_argument("--json", action="store_true")
+    swp.set_defaults(handler=cmd_sweep)
 
     done = case.add_parser("complete", help="后台办结子事项", parents=[common])
     done.add_argument("case_no")
@@ -118,9 +132,12 @@ def cmd_accept(args: argparse.Namespace) -> int:
 def _print_result(result: Any) -> None:
     from counter_app.domain.case import CaseStatus
 
-    print(f"办件编号 {result.case_no}  {CaseStatus(result.status).label}  {result.title}")
+    again = "（同一申请已受理过，返回原办件）" if result.duplicate else ""
+    print(f"办件编号 {result.case_no}  {CaseStatus(result.status).label}  {result.title}{again}")
     for s in result.sub_items:
-        print(f"  {s.item_code}  {s.item_name}  → {s.unit_name}  办结期限 {s.due_date}")
+        due = f"办结期限 {s.due_date}" if s.due_date else (
+            "待前置事项办结后计时" if s.waits_for else "")
+        print(f"  {s.item_code}  {s.item_name}  → {s.unit_name}  {due}")
     for w in result.warnings:
         print(f"  ⚠ {w}")
     print(f"  可打印文书: {'、'.join(result.papers)}")
@@ -136,10 +153,69 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(detail.as_json())
     else:
-        print(f"{detail.case_no}  {detail.status_label}  {detail.title}")
-        print(f"  申请人 {detail.applicant.name} {detail.applicant.id_number}")
-        for i in detail.sub_items:
-            print(f"  {i.item_name} → {i.unit_name}  {i.status_label}  期限 {i.due_date}")
+        _print_detail(detail)
+    return 0
+
+
+def _print_detail(detail: Any) -> None:
+    print(f"{detail.case_no}  {detail.status_label}  {detail.title}")
+    a = detail.applicant
+    if a.kind == "unit":
+        print(f"  申请单位 {a.name}  统一社会信用代码 {a.id_number}  法定代表人 {a.legal_rep}")
+    else:
+        print(f"  申请人 {a.name} {a.id_number}")
+    if detail.agent is not None:
+        label = "单位经办人" if a.kind == "unit" else "代办人"
+        print(f"  {label} {detail.agent.name} {detail.agent.id_number} {detail.agent.relation}")
+    if detail.reason:
+        print(f"  原因 {detail.reason}")
+    for i in detail.sub_items:
+        due = f"期限 {i.due_date}" if i.due_date else i.waits_for_text
+        print(f"  {i.item_name} → {i.unit_name}  {i.status_label}  {due}")
+    for m in detail.materials:
+        extra = f"  承诺 {m.promised_date} 前补交" if m.status == "tolerated" else ""
+        if m.supplied_at:
+            extra = f"  补交于 {m.supplied_at:%Y-%m-%d %H:%M}"
+        print(f"  材料 {m.code} {m.name}  {m.status_label}{extra}")
+
+
+def cmd_supply(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from counter_app.domain.clock import CHINA
+    from counter_app.usecases import cases
+
+    at = None
+    if args.at:
+        try:
+            at = datetime.fromisoformat(args.at)
+        except ValueError:
+            raise CliError("--at: 时间格式无效，应为 ISO 格式，如 2026-10-09T10:00:00+08:00"
+                           ) from None
+        at = at if at.tzinfo else at.replace(tzinfo=CHINA)
+    with runner.runtime(args) as rt:
+        detail = cases.supply_material(rt, cases.SupplyMaterial(
+            runner.actor(args, rt), args.case_no, args.material, at))
+    if args.json:
+        print_json(detail.as_json())
+    else:
+        _print_detail(detail)
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from counter_app.usecases import cases
+
+    with runner.runtime(args) as rt:
+        done = cases.sweep(rt, cases.Sweep(runner.actor(args, rt)))
+    if args.json:
+        print_json(done.as_json())
+    else:
+        print(f"终止办理 {len(done.terminated)} 件，视为撤回 {len(done.withdrawn)} 件")
+        for no in done.terminated:
+            print(f"  终止办理 {no}")
+        for no in done.withdrawn:
+            print(f"  视为撤回 {no}")
     return 0
 
 
@@ -155,9 +231,12 @@ def cmd_list(args: argparse.Namespace) -> int:
             "item_name": r.item_name,
             "unit": r.unit_code,
             "applicant": r.applicant_id,
+            "status": r.status,
             "due_date": r.due_date.isoformat() if r.due_date else None,
             "sla": r.sla.value,
             "sla_text": r.sla_text,
+            "waits_for": r.waits_for,
+            "reason": r.reason,
         }
         for r in rows
     ]

@@ -1,11 +1,12 @@
 """`counter-app outbox …`: what waits to be sent to the provincial 好差评 system.
 
-    counter-app outbox status [--json]
-    counter-app outbox flush [--retry-parked] [--json]     # try every pending row once now
-    counter-app outbox run [--lease 120] [--backoff 5]     # keep delivering until Ctrl+C
+    counter-app outbox status [--target hcp|case] [--json]
+    counter-app outbox flush [--target …] [--retry-parked] [--json]  # every pending row once now
+    counter-app outbox run [--target …] [--lease 120] [--backoff 5]  # deliver until Ctrl+C
 
-The endpoint is the setting `hcp_url` (env COUNTER_HCP_URL); the API key is read
-from the OS keyring, never from the command line or the config file.
+Targets: `hcp` the ratings (setting `hcp_url`, env COUNTER_HCP_URL), `case` the case
+records 受理/办结 (setting `case_report_url`). The API key is read from the OS keyring,
+never from the command line or the config file.
 """
 
 from __future__ import annotations
@@ -23,16 +24,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     box = sub.add_parser("outbox", help="好差评上报队列", parents=[common]).add_subparsers(
         dest="outbox_command", required=True
     )
-    st = box.add_parser("status", help="待发送 / 已送达 / 已搁置", parents=[common])
+    target = argparse.ArgumentParser(add_help=False)
+    target.add_argument("--target", choices=["hcp", "case"], default="hcp",
+                        help="hcp 好差评（默认），case 办件信息（受理、办结记录）")
+    st = box.add_parser("status", help="待发送 / 已送达 / 已搁置", parents=[common, target])
     st.add_argument("--json", action="store_true")
     st.set_defaults(handler=cmd_status)
 
-    fl = box.add_parser("flush", help="每条待发送记录立即尝试一次 (忽略退避)", parents=[common])
+    fl = box.add_parser("flush", help="每条待发送记录立即尝试一次 (忽略退避)",
+                        parents=[common, target])
     fl.add_argument("--retry-parked", action="store_true", help="已搁置的也重新发送")
     fl.add_argument("--json", action="store_true")
     fl.set_defaults(handler=cmd_flush)
 
-    run = box.add_parser("run", help="持续发送, 直到中断", parents=[common])
+    run = box.add_parser("run", help="持续发送, 直到中断", parents=[common, target])
     run.add_argument("--lease", type=float, default=120.0, help="认领租期 (秒)")
     run.add_argument("--backoff", type=float, default=5.0, help="首次重试等待 (秒)")
     run.add_argument("--idle", type=float, default=5.0, help="空闲时查询间隔 (秒)")
@@ -43,7 +48,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from counter_app.usecases import outbox
 
     with runner.runtime(args) as rt:
-        s = outbox.outbox_status(rt)
+        s = outbox.outbox_status(rt, args.target)
     if args.json:
         print_json(s.as_json())
         return 0
@@ -59,7 +64,8 @@ def cmd_flush(args: argparse.Namespace) -> int:
     from counter_app.usecases import outbox
 
     with runner.runtime(args) as rt:
-        done = outbox.flush(rt, outbox.Flush(runner.actor(args, rt), args.retry_parked))
+        done = outbox.flush(rt, outbox.Flush(runner.actor(args, rt), args.retry_parked,
+                                             args.target))
     stats = done.stats
     result = {
         "sent": stats.claimed,
@@ -85,7 +91,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         runner.actor(args, rt).require(Permission.DELIVER_OUTBOX)
         deliverer = outbox.deliverer_for(rt, lease_seconds=args.lease,
                                          backoff=Backoff(base=args.backoff),
-                                         idle_seconds=args.idle)
+                                         idle_seconds=args.idle, target=args.target)
         done = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: done.set())

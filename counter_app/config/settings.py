@@ -67,6 +67,20 @@ class HallSettings:
     window_no: str = setting(
         "window_no", "1", "本机窗口号（命令行 --window 可临时改）", pattern=r"^[0-9A-Za-z]{1,8}$"
     )
+    organ_name: str = setting(
+        "organ_name", "济南市历下区人力资源和社会保障局",
+        "行政机关名称：不予受理等决定以它的名义作出，印在文书落款", max_length=64,
+    )
+    review_body: str = setting(
+        "review_body", "济南市历下区人民政府",
+        "行政复议机关：不予受理通知书告知申请人可在60日内向它申请行政复议"
+        "（一般为本级人民政府，以本地规定为准）", max_length=64,
+    )
+    court: str = setting(
+        "court", "济南市历下区人民法院",
+        "行政诉讼管辖法院：不予受理通知书告知申请人可在6个月内向它起诉"
+        "（实行行政案件集中管辖的地方填集中管辖法院）", max_length=64,
+    )
 
 
 @dataclass(frozen=True)
@@ -74,7 +88,23 @@ class CaseSettings:
     """Cases and their papers."""
 
     supplement_days: int = setting(
-        "supplement_days", 5, "一次性告知：申请人补齐材料的期限（工作日）", minimum=1, maximum=60
+        "supplement_days", 5,
+        "一次性告知：申请人补齐材料的期限（工作日）；逾期未补正的申请视为撤回",
+        minimum=1, maximum=60,
+    )
+    tolerance_ban_days: int = setting(
+        "tolerance_ban_days", 365,
+        "违背容缺承诺（逾期未补交、办件终止）后多少个自然日内不再适用容缺受理",
+        minimum=1, maximum=3650,
+    )
+    tolerance_due_soon_days: int = setting(
+        "tolerance_due_soon_days", 2, "容缺材料距承诺补交日期几个工作日内提示即将到期",
+        minimum=0, maximum=20,
+    )
+    sweep_minutes: int = setting(
+        "sweep_minutes", 10,
+        "各窗口后台检查到期办件（容缺逾期终止、补正逾期撤回）的间隔分钟数",
+        minimum=1, maximum=24 * 60,
     )
     papers_dir: str = setting(
         "papers_dir", "", "各办件文书 PDF 的保存目录（空 = 数据目录下 papers）"
@@ -171,6 +201,10 @@ class DeliverySettings:
     area_code: str = setting(
         "hcp_area_code", "", "行政区划代码；空 = 大厅编码前 6 位",
         pattern=r"^(\d{6}|\d{9}|\d{12})?$",
+    )
+    case_url: str = setting(
+        "case_report_url", "",
+        "办件信息（受理、办结记录）上报接口地址；空 = 记录留在待发送队列", max_length=1024,
     )
 
 

@@ -7,49 +7,75 @@ field, so the teller (or the online channel) sees all of them at once.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 
 from counter_app.domain import idnumber
+from counter_app.domain.applicant import (
+    BIDI,
+    MAX_ADDRESS,
+    MAX_ID_NUMBER,
+    MAX_NAME,
+    MAX_PHONE,
+    MAX_RELATION,
+    NAME_SEPARATORS,
+    PERSON_ID_TYPES,
+    SEXES,
+    AgentInput,
+    ApplicantInput,
+    ApplicantKind,
+    FieldError,
+    IdType,
+    check_agent,
+    check_applicant,
+    name_problem,
+    number_kind,
+    text_problem,
+)
 from counter_app.domain.catalogue import (
     Catalogue,
     Item,
+    MaterialDef,
+    MaterialForm,
     MergedField,
     MergedMaterial,
+    SituationEffects,
     SituationError,
-    merge_fields,
-    merge_materials,
 )
-from counter_app.domain.transitions import LabelledEnum
+from counter_app.domain.transitions import LabelledEnum, Transitions
 
-_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
-_PERMIT_I = re.compile(r"^[A-Z]{3}\d{12}$")
+__all__ = [
+    # the applicant's types live in domain.applicant; importing them from here works too
+    "MAX_ADDRESS", "MAX_ID_NUMBER", "MAX_NAME", "MAX_PHONE", "MAX_RELATION",
+    "NAME_SEPARATORS", "PERSON_ID_TYPES", "SEXES", "AgentInput", "ApplicantInput",
+    "ApplicantKind", "FieldError", "IdType", "check_agent", "check_applicant",
+    "name_problem", "text_problem",
+    # this module's own
+    "AGENT_MATERIALS", "CHANNELS", "MATERIAL_TRANSITIONS", "MAX_ANSWER",
+    "MAX_APPLICATION_ID", "MAX_CODE", "MAX_FORM_VALUE", "MAX_MATERIAL_KEY", "MAX_REASON",
+    "Application", "ApplicationError", "CasePlan", "MaterialAction", "MaterialDecision",
+    "MaterialStatus", "material_decisions", "plan_case", "prefill", "shown",
+]
 
-# Longest accepted text per field: the columns of store/models.py (Applicant.name
-# String(128), phone String(32), address String(255), id_number String(32), Case.channel
-# String(16)) and, for values kept in JSON or Text columns, what a paper can print.
-MAX_NAME = 128
-MAX_PHONE = 32
-MAX_ADDRESS = 255
-MAX_ID_NUMBER = 32
+# Longest accepted text per field, for values kept in JSON or Text columns: what a
+# paper can print (the applicant's own fields: domain.applicant).
 MAX_FORM_VALUE = 500
 MAX_REASON = 1000
 MAX_CODE = 32  # bundle, item, material codes and keys (CaseItem.item_code String(32))
 MAX_MATERIAL_KEY = 128  # a material may be named by its name (CaseMaterial.name String(128))
 MAX_ANSWER = 64  # a situation answer or question key
+MAX_APPLICATION_ID = 64  # the channel's own id of an application (Case.application_id)
 
 CHANNELS = {"window": "窗口", "online": "网上", "selfservice": "自助"}
-SEXES = ("男", "女")
-# Separators inside a name: the middle dot of minority and transliterated names
-# (·, and the look-alikes people type for it), and for foreigners' Latin names the
-# space, hyphen, apostrophe, full stop and comma.
-NAME_SEPARATORS = frozenset("·•・‧ -'.,")
-# Bidirectional controls (Trojan Source): format characters, refused in every text.
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                  "\u2066\u2067\u2068\u2069")
+_BIDI = BIDI
+
+#: Materials an agent brings (domain.md §8): the letter of authorisation and the
+#: agent's own certificate. The catalogue's entries are used when it has them.
+AGENT_MATERIALS: dict[str, tuple[str, str]] = {
+    "power_of_attorney": ("授权委托书", "须载明委托事项、权限和期限，由委托人签字（单位加盖公章）"),
+    "agent_id_card": ("代办人居民身份证", "代办人有效身份证件原件"),
+}
 
 
 class MaterialStatus(LabelledEnum):
@@ -60,20 +86,19 @@ class MaterialStatus(LabelledEnum):
     MISSING = "missing", "未提供"  # 一次性告知
 
 
-class IdType(StrEnum):
-    RESIDENT = "resident"  # 居民身份证
-    PERMIT_J = "J"  # 港澳台居民居住证
-    FOREIGN_I = "I"  # 外国人永久居留身份证 (2017)
-    FOREIGN_Y = "Y"  # 外国人永久居留身份证 (2023)
+class MaterialAction(LabelledEnum):
+    SUPPLY = "supply", "补交"
 
 
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+#: A 容缺 material supplied later, or a material missing at 一次性告知 handed in:
+#: either becomes 已收取 (with the time it was supplied).
+MATERIAL_TRANSITIONS: Transitions[MaterialStatus, MaterialAction] = Transitions.of(
+    "材料",
+    [
+        (MaterialStatus.TOLERATED, MaterialAction.SUPPLY, MaterialStatus.RECEIVED),
+        (MaterialStatus.MISSING, MaterialAction.SUPPLY, MaterialStatus.RECEIVED),
+    ],
+)
 
 
 class ApplicationError(ValueError):
@@ -82,17 +107,6 @@ class ApplicationError(ValueError):
     def __init__(self, errors: list[FieldError]) -> None:
         super().__init__("；".join(str(e) for e in errors))
         self.errors = errors
-
-
-@dataclass(frozen=True)
-class ApplicantInput:
-    id_number: str
-    name: str
-    phone: str = ""
-    id_type: IdType = IdType.RESIDENT
-    sex: str = ""
-    birth_date: date | None = None
-    address: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,6 +127,8 @@ class Application:
     tolerance_promise_signed: bool = False
     accepted_at: datetime | None = None
     channel: str = "window"  # window / online / selfservice
+    agent: AgentInput | None = None  # 代办人 (required for a unit: its 经办人)
+    application_id: str = ""  # the channel's own id: the same id is one case
 
 
 @dataclass(frozen=True)
@@ -131,115 +147,37 @@ class CasePlan:
         return any(item.pays_money for item in self.items)
 
 
-def text_problem(value: str, max_len: int, *, multiline: bool = False) -> str | None:
-    """What is wrong with a free text for the database and the papers, or None:
-    too long, or holding control characters (NUL …), lone surrogates or
-    bidirectional overrides. Newlines and tabs only where `multiline`."""
-    if len(value) > max_len:
-        return f"不能超过{max_len}个字符（现为{len(value)}个）"
-    for ch in value:
-        if multiline and ch in "\n\t":
-            continue
-        category = unicodedata.category(ch)
-        if category in ("Cc", "Cs") or ch in _BIDI or category == "Zl" or category == "Zp":
-            return f"含有不允许的控制字符（U+{ord(ch):04X}）"
-    return None
-
-
-def name_problem(name: str) -> str | None:
-    """What is wrong with a person's name, or None. Letters of any script (rare
-    characters of the CJK extensions and private-use code points of rare-character
-    fonts included), combining marks, and the separators of NAME_SEPARATORS between
-    them; no digits, symbols, control or format (bidi, zero-width) characters."""
-    if not name.strip():
-        return "申请人姓名不能为空"
-    if len(name) > MAX_NAME:
-        return f"姓名不能超过{MAX_NAME}个字符（现为{len(name)}个）"
-    text = name.strip()
-    for ch in text:
-        category = unicodedata.category(ch)
-        if category[0] in "LM" or category == "Co" or ch in NAME_SEPARATORS:
-            continue
-        if category[0] == "C" or ch in _BIDI:
-            return f"姓名含有不允许的控制或格式字符（U+{ord(ch):04X}）"
-        return f"姓名含有不允许的字符“{ch}”（U+{ord(ch):04X}）"
-    if text[0] in NAME_SEPARATORS or text[-1] in NAME_SEPARATORS:
-        return "姓名不能以分隔符开头或结尾"
-    return None
-
-
-def _number_kind(id_type: IdType) -> idnumber.NumberKind:
-    return {
-        IdType.PERMIT_J: idnumber.NumberKind.PERMIT,
-        IdType.FOREIGN_Y: idnumber.NumberKind.FOREIGN_2023,
-    }.get(id_type, idnumber.NumberKind.RESIDENT)
-
-
-def check_applicant(applicant: ApplicantInput, today: date | None = None) -> list[FieldError]:
-    """Every problem of the applicant's fields; messages never repeat an ID number
-    or a phone number (they are printed and logged)."""
-    errors: list[FieldError] = []
-    info: idnumber.IdInfo | None = None
-    if len(applicant.id_number) > MAX_ID_NUMBER:
-        errors.append(FieldError("applicant.id_number", "证件号码过长"))
-    elif applicant.id_type is IdType.FOREIGN_I:
-        if not _PERMIT_I.match(idnumber.normalize(applicant.id_number)):
-            errors.append(
-                FieldError("applicant.id_number", "外国人永久居留身份证号码应为3位字母加12位数字")
-            )
-    else:
-        try:
-            info = idnumber.parse(applicant.id_number, _number_kind(applicant.id_type), today)
-        except idnumber.IdNumberError as exc:
-            errors.append(FieldError("applicant.id_number", str(exc)))
-    problem = name_problem(applicant.name)
-    if problem:
-        errors.append(FieldError("applicant.name", problem))
-    phone = applicant.phone.strip()
-    if len(phone) > MAX_PHONE:
-        errors.append(FieldError("applicant.phone", f"联系电话不能超过{MAX_PHONE}个字符"))
-    elif phone and not _PHONE.match(phone):
-        errors.append(
-            FieldError("applicant.phone", "联系电话格式不正确：应为11位手机号或带区号的固定电话")
-        )
-    if applicant.sex and applicant.sex not in SEXES:
-        errors.append(FieldError("applicant.sex", "性别应为“男”或“女”"))
-    elif info is not None and applicant.sex and applicant.sex != info.sex:
-        errors.append(FieldError("applicant.sex", "性别与证件号码不符"))
-    born = applicant.birth_date
-    if born is not None:
-        if born > (today or date.today()) or born < idnumber.EARLIEST_BIRTH:
-            errors.append(FieldError("applicant.birth_date", "出生日期不在合理范围内"))
-        elif info is not None and born != info.birth_date:
-            errors.append(FieldError("applicant.birth_date", "出生日期与证件号码不符"))
-    problem = text_problem(applicant.address, MAX_ADDRESS)
-    if problem:
-        errors.append(FieldError("applicant.address", f"住址{problem}"))
-    return errors
-
-
 def prefill(fields: list[MergedField], applicant: ApplicantInput) -> dict[str, str]:
     """Form values taken from the ID card / applicant record (one form, prefilled);
     sex and birth date follow from a valid 18-character number (resident ID card,
-    residence permit, 2023 foreigner's card) when not given."""
-    number = idnumber.normalize(applicant.id_number)
-    sex, birth = applicant.sex, applicant.birth_date
-    kind = _number_kind(applicant.id_type)
-    if not (sex and birth) and applicant.id_type is not IdType.FOREIGN_I:
-        try:
-            info = idnumber.parse(number, kind)
-        except idnumber.IdNumberError:
-            pass
-        else:
-            sex, birth = sex or info.sex, birth or info.birth_date
-    source = {
-        "applicant.name": applicant.name,
-        "applicant.id_number": number,
-        "applicant.phone": applicant.phone,
-        "applicant.sex": sex,
-        "applicant.birth_date": birth.isoformat() if birth else "",
-        "applicant.address": applicant.address,
-    }
+    residence permit, 2023 foreigner's card) when not given. For a unit only the
+    unit's own fields (name, credit code, legal representative) are filled: the
+    person fields of its forms are about someone else (the new employee …)."""
+    if applicant.is_unit:
+        source = {
+            "unit.name": applicant.name.strip(),
+            "unit.credit_code": applicant.number,
+            "unit.legal_rep": applicant.legal_rep.strip(),
+        }
+    else:
+        number = idnumber.normalize(applicant.id_number)
+        sex, birth = applicant.sex, applicant.birth_date
+        kind = number_kind(applicant.id_type)
+        if not (sex and birth) and applicant.id_type is not IdType.FOREIGN_I:
+            try:
+                info = idnumber.parse(number, kind)
+            except idnumber.IdNumberError:
+                pass
+            else:
+                sex, birth = sex or info.sex, birth or info.birth_date
+        source = {
+            "applicant.name": applicant.name,
+            "applicant.id_number": number,
+            "applicant.phone": applicant.phone,
+            "applicant.sex": sex,
+            "applicant.birth_date": birth.isoformat() if birth else "",
+            "applicant.address": applicant.address,
+        }
     values = {}
     for merged in fields:
         value = source.get(merged.field.prefill, "")
@@ -251,9 +189,18 @@ def prefill(fields: list[MergedField], applicant: ApplicantInput) -> dict[str, s
 def plan_case(catalogue: Catalogue, app: Application) -> CasePlan:
     """Resolve and check everything that needs no database. Raises ApplicationError."""
     errors = check_applicant(app.applicant)
+    if app.agent is not None:
+        errors.extend(check_agent(app.agent, app.applicant))
+    elif app.applicant.is_unit:
+        errors.append(FieldError(
+            "agent", "单位申请须由单位经办人办理：请填写经办人（agent）的姓名、证件号码和联系电话"
+        ))
     if app.channel not in CHANNELS:
         options = "、".join(f"{k}（{v}）" for k, v in CHANNELS.items())
         errors.append(FieldError("channel", f"无效的受理渠道，可选：{options}"))
+    problem = text_problem(app.application_id, MAX_APPLICATION_ID)
+    if problem:
+        errors.append(FieldError("application_id", problem))
     items: list[Item] = []
     title = ""
     choice: list[FieldError] = []  # problems of the bundle, items and situations
@@ -278,20 +225,26 @@ def plan_case(catalogue: Catalogue, app: Application) -> CasePlan:
         except SituationError as exc:
             choice.append(FieldError("situations", str(exc)))
     errors.extend(choice)
+    errors.extend(_check_scope(items, app.applicant))
     if bundle is not None:
         title = bundle.name
     elif items:
         title = items[0].name if len(items) == 1 else f"{items[0].name}等{len(items)}项"
-    fields = merge_fields(items)
-    materials = merge_materials(items)
+    effects = catalogue.situation_effects(app.bundle_code, app.situations) if items \
+        else SituationEffects()
+    fields = catalogue.fields_for(app.bundle_code, app.situations, items)
+    materials = catalogue.materials_for(app.bundle_code, app.situations, items)
+    if app.agent is not None and items:
+        materials = _with_agent_materials(catalogue, materials, items)
     if items:  # without the items, which materials belong to them is unknown
         errors.extend(_check_materials(materials, app))
     errors.extend(_check_form_values(app.form_values))
     if errors:
         raise ApplicationError(errors)
     values = prefill(fields, app.applicant)
-    values.update({k: str(v) for k, v in app.form_values.items() if str(v).strip()})
     known_keys = {f.field.key for f in fields}
+    values.update({k: v for k, v in effects.form.items() if k in known_keys})
+    values.update({k: str(v) for k, v in app.form_values.items() if str(v).strip()})
     stray = [k for k in app.form_values if k not in known_keys]
     if stray:
         raise ApplicationError(
@@ -299,6 +252,38 @@ def plan_case(catalogue: Catalogue, app: Application) -> CasePlan:
         )
     missing = tuple(f for f in fields if f.required and not values.get(f.field.key))
     return CasePlan(tuple(items), tuple(fields), tuple(materials), title, values, missing)
+
+
+def _check_scope(items: list[Item], applicant: ApplicantInput) -> list[FieldError]:
+    """Items the applicant's kind may not apply for (a unit's licence for a person …)."""
+    wrong = [i for i in items if not i.applicants.allows(applicant.kind)]
+    if not wrong:
+        return []
+    names = "、".join(f"“{i.name}”" for i in wrong[:5])
+    who = wrong[0].applicants.label
+    return [FieldError(
+        "applicant.kind",
+        f"{names}只能由{who}申请（本次申请人为{applicant.kind.label}）",
+    )]
+
+
+def _with_agent_materials(
+    catalogue: Catalogue, materials: list[MergedMaterial], items: list[Item]
+) -> list[MergedMaterial]:
+    """An agent's letter of authorisation and certificate join the one set of
+    materials, required, never tolerated."""
+    codes = tuple(i.code for i in items)
+    out = list(materials)
+    for code, (name, standard) in AGENT_MATERIALS.items():
+        material = catalogue.materials.get(code) or MaterialDef(code, name, standard)
+        merged = MergedMaterial(material, MaterialForm.ORIGINAL, 1, False, True, codes)
+        for n, old in enumerate(out):
+            if old.code == code:
+                out[n] = merged
+                break
+        else:
+            out.append(merged)
+    return out
 
 
 def _check_form_values(values: dict[str, str]) -> list[FieldError]:
@@ -339,11 +324,18 @@ def _check_materials(materials: list[MergedMaterial], app: Application) -> list[
             errors.append(FieldError(f"materials.{key}", f"“{name}”是主要材料，不能容缺"))
         if decision.status is MaterialStatus.SHARED and not merged.shareable:
             errors.append(FieldError(f"materials.{key}", f"“{name}”不能通过共享获取"))
+        if decision.status is MaterialStatus.NOT_NEEDED and merged.required:
+            errors.append(FieldError(
+                f"materials.{key}",
+                f"“{name}”是必须提交的材料，本次情形不免予提交，不能选“无需提供”；"
+                "缺少时请容缺受理或出具一次性告知书",
+            ))
     return errors
 
 
 def material_decisions(plan: CasePlan, app: Application) -> dict[str, MaterialDecision]:
-    """Decisions keyed by material code; undecided required materials are missing."""
+    """Decisions keyed by material code; undecided required materials are missing,
+    undecided optional or exempted ones not needed."""
     by_name = {m.material.name: m.code for m in plan.materials}
     decided = {by_name.get(k, k): v for k, v in app.materials.items()}
     result = {}

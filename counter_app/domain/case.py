@@ -39,6 +39,12 @@ class CaseStatus(LabelledEnum):
         """受理 happened (papers say 受理时间); otherwise only 收件."""
         return self not in (CaseStatus.SUPPLEMENT, CaseStatus.REJECTED, CaseStatus.WITHDRAWN)
 
+    @property
+    def is_final(self) -> bool:
+        """Nothing more happens to the case (the provincial 办结 record is due)."""
+        return self in (CaseStatus.COMPLETE, CaseStatus.REJECTED, CaseStatus.TERMINATED,
+                        CaseStatus.WITHDRAWN)
+
 
 class CaseAction(LabelledEnum):
     ITEMS_DONE = "items_done", "全部办结"
@@ -69,14 +75,16 @@ CASE_TRANSITIONS: Transitions[CaseStatus, CaseAction] = Transitions.of(
 
 
 class SubItemStatus(LabelledEnum):
+    HELD = "held", "待补齐材料"  # 一次性告知: not routed until the materials are complete
     PENDING = "pending", "办理中"
     WAITING = "waiting", "待前置事项"  # 分段办理: its prerequisite is not done yet
     DONE = "done", "已办结"
     RETURNED = "returned", "已退回"
-    STOPPED = "stopped", "已终止"  # the case was terminated or withdrawn
+    STOPPED = "stopped", "已终止"  # the case was terminated, withdrawn or not accepted
 
 
 class SubItemAction(LabelledEnum):
+    ROUTE = "route", "分送办理"  # the materials became complete: 拆包分办
     COMPLETE = "complete", "办结"
     RETURN = "return", "退回"
     REOPEN = "reopen", "重新办理"
@@ -91,8 +99,10 @@ SUB_ITEM_TRANSITIONS: Transitions[SubItemStatus, SubItemAction] = Transitions.of
         (SubItemStatus.PENDING, SubItemAction.RETURN, SubItemStatus.RETURNED),
         (SubItemStatus.RETURNED, SubItemAction.REOPEN, SubItemStatus.PENDING),
         (SubItemStatus.WAITING, SubItemAction.START, SubItemStatus.PENDING),
+        (SubItemStatus.HELD, SubItemAction.ROUTE, (SubItemStatus.PENDING, SubItemStatus.WAITING)),
         *[(s, SubItemAction.STOP, SubItemStatus.STOPPED)
-          for s in (SubItemStatus.PENDING, SubItemStatus.WAITING, SubItemStatus.RETURNED)],
+          for s in (SubItemStatus.HELD, SubItemStatus.PENDING, SubItemStatus.WAITING,
+                    SubItemStatus.RETURNED)],
     ],
 )
 

@@ -8,9 +8,11 @@ form and the one set of materials across the items of a case.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from counter_app.domain.applicant import ApplicantKind
+from counter_app.domain.transitions import LabelledEnum
 from counter_app.domain.workcal import LimitUnit
 
 BOARDS = ("就业创业", "社会保险", "人事人才", "劳动关系", "社保卡")
@@ -34,6 +36,17 @@ class CaseKind(StrEnum):
     @property
     def label(self) -> str:
         return "即办件" if self is CaseKind.INSTANT else "承诺件"
+
+
+class ApplicantScope(LabelledEnum):
+    """Who may apply for an item (domain.md §8)."""
+
+    PERSON = "person", "个人"
+    UNIT = "unit", "单位"
+    BOTH = "both", "个人或单位"
+
+    def allows(self, kind: ApplicantKind | str) -> bool:
+        return self is ApplicantScope.BOTH or self.value == str(kind)
 
 
 class MaterialForm(StrEnum):
@@ -140,6 +153,10 @@ class Item:
     legal_basis: str = ""
     pinyin: str = ""  # initials, computed by the loader from the name (pypinyin)
     aliases: tuple[str, ...] = ()
+    applicants: ApplicantScope = ApplicantScope.PERSON  # who may apply
+    # 分段办理: items of the same case this one waits for (its clock starts when
+    # they are done); an item the case does not hold is no prerequisite
+    depends_on: tuple[str, ...] = ()
 
     @property
     def item_type_label(self) -> str:
@@ -158,6 +175,9 @@ class SituationOption:
     value: str
     label: str
     adds: tuple[str, ...] = ()  # item codes added when chosen
+    exempt_materials: tuple[str, ...] = ()  # material codes not needed when chosen
+    exempt_fields: tuple[str, ...] = ()  # form fields not required when chosen
+    form: tuple[tuple[str, str], ...] = ()  # (field key, value) the answer fills in
 
 
 @dataclass(frozen=True)
@@ -202,6 +222,8 @@ class MergedMaterial:
     tolerable: bool  # only when every item that needs it tolerates its absence
     required: bool
     item_codes: tuple[str, ...]
+    # a required material a situation answer exempts: why (printed on the papers)
+    exempt_reason: str = ""
 
     @property
     def code(self) -> str:
@@ -221,6 +243,17 @@ class MergedField:
 
 class SituationError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class SituationEffects:
+    """What the answered situations of a bundle do beyond adding items: materials and
+    fields they exempt (with the reason printed on the papers) and form values they
+    fill in (the question is not asked twice)."""
+
+    exempt_materials: dict[str, str] = field(default_factory=dict)  # code → reason
+    exempt_fields: dict[str, str] = field(default_factory=dict)  # key → reason
+    form: dict[str, str] = field(default_factory=dict)  # key → value
 
 
 @dataclass
@@ -278,9 +311,53 @@ class Catalogue:
                 seen[code] = self.items[code]
         return list(seen.values())
 
+    def situation_effects(
+        self, bundle_code: str | None, situations: Mapping[str, str]
+    ) -> SituationEffects:
+        """Exemptions and form values of the answers (defaults included); answers that
+        match no option are left to resolve_items to refuse."""
+        effects = SituationEffects()
+        bundle = self.bundles.get(bundle_code or "")
+        if bundle is None:
+            return effects
+        for situation in bundle.situations:
+            answer = situations.get(situation.key, situation.default)
+            option = situation.option(answer) if answer else None
+            if option is None:
+                continue
+            reason = f"情形“{situation.question.rstrip('？?')}：{option.label}”"
+            for code in option.exempt_materials:
+                effects.exempt_materials.setdefault(code, reason)
+            for key in option.exempt_fields:
+                effects.exempt_fields.setdefault(key, reason)
+            for key, value in option.form:
+                effects.form.setdefault(key, value)
+        return effects
 
-def merge_materials(items: Iterable[Item]) -> list[MergedMaterial]:
-    """One entry per distinct material; the strictest form and the largest count win."""
+    def materials_for(
+        self, bundle_code: str | None, situations: Mapping[str, str], items: Iterable[Item]
+    ) -> list[MergedMaterial]:
+        """The one set of materials with the situations' exemptions applied (an
+        exempted material is no longer required and says why)."""
+        return merge_materials(items, self.situation_effects(bundle_code, situations)
+                               .exempt_materials)
+
+    def fields_for(
+        self, bundle_code: str | None, situations: Mapping[str, str], items: Iterable[Item]
+    ) -> list[MergedField]:
+        """The one form with the situations' exempted fields made optional."""
+        exempt = self.situation_effects(bundle_code, situations).exempt_fields
+        return [
+            MergedField(f.field, False, f.item_codes) if f.field.key in exempt else f
+            for f in merge_fields(items)
+        ]
+
+
+def merge_materials(
+    items: Iterable[Item], exempt: Mapping[str, str] | None = None
+) -> list[MergedMaterial]:
+    """One entry per distinct material; the strictest form and the largest count win.
+    `exempt` (material code → reason): required materials a situation exempts."""
     merged: dict[str, MergedMaterial] = {}
     for item in items:
         for need in item.materials:
@@ -305,7 +382,12 @@ def merge_materials(items: Iterable[Item]) -> list[MergedMaterial]:
                 old.required or need.required,
                 (*old.item_codes, item.code),
             )
-    return list(merged.values())
+    exempt = exempt or {}
+    return [
+        replace(m, required=False, tolerable=False, exempt_reason=exempt[m.code])
+        if m.required and m.code in exempt else m
+        for m in merged.values()
+    ]
 
 
 def merge_fields(items: Iterable[Item]) -> list[MergedField]:

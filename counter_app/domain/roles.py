@@ -55,8 +55,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                   _P.DELIVER_OUTBOX, _P.SWEEP, _P.ADD_RATING, _P.VIEW_AUDIT}
     ),
     Role.ADMIN: frozenset(Permission),
-    Role.SYSTEM: frozenset({_P.ACCEPT_ONLINE, _P.TAKE_TICKET, _P.ADD_RATING, _P.DELIVER_OUTBOX,
-                            _P.SWEEP, _P.VIEW_CASE}),
+    # the online channel also takes materials supplied later (容缺 / 补正) online
+    Role.SYSTEM: frozenset({_P.ACCEPT_ONLINE, _P.SUPPLY_MATERIAL, _P.TAKE_TICKET, _P.ADD_RATING,
+                            _P.DELIVER_OUTBOX, _P.SWEEP, _P.VIEW_CASE}),
 }
 
 

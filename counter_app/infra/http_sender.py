@@ -32,7 +32,8 @@ class Sender(Protocol):
 
 
 class HttpSender:
-    """POST the profile's JSON record to `url`."""
+    """POST the profile's JSON record to `url` (a rating; with `case_records` a case
+    record: the profile's [case_fields])."""
 
     def __init__(
         self,
@@ -40,14 +41,16 @@ class HttpSender:
         profile: Profile,
         *,
         api_key: Callable[[], str | None] | None = None,
+        case_records: bool = False,
     ) -> None:
         self.url = url
         self.profile = profile
+        self._record = profile.case_record if case_records else profile.record
         self._api_key = api_key or (lambda: get_secret(profile.api_key_secret))
         self._warned_no_key = False
 
     def send(self, key: str, payload: dict[str, Any]) -> SendResult:
-        body = json.dumps(self.profile.record(payload), ensure_ascii=False).encode("utf-8")
+        body = json.dumps(self._record(payload), ensure_ascii=False).encode("utf-8")
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "Accept": "application/json",
@@ -82,6 +85,11 @@ def _short(body: bytes) -> str:
     return f": {text[:200]}" if text else ""
 
 
-def sender_from_settings(settings: DeliverySettings, profile: Profile) -> HttpSender | None:
-    """The HTTP sender of the configured target, None when no URL is set."""
+def sender_from_settings(settings: DeliverySettings, profile: Profile,
+                         target: str = "hcp") -> HttpSender | None:
+    """The HTTP sender of the configured target ("hcp": ratings to hcp_url, "case":
+    case records to case_report_url), None when no URL is set."""
+    if target == "case":
+        return HttpSender(settings.case_url, profile, case_records=True) \
+            if settings.case_url else None
     return HttpSender(settings.url, profile) if settings.url else None

@@ -3,11 +3,12 @@ sub-item is done the case is complete and the completion notice can be printed."
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from counter_app.domain.application import MaterialStatus
 from counter_app.domain.case import (
     CASE_TRANSITIONS,
     SUB_ITEM_TRANSITIONS,
@@ -22,7 +23,12 @@ from counter_app.domain.sla import Sla, SlaView, instant_sla, working_day_sla
 from counter_app.domain.transitions import TransitionError
 from counter_app.domain.workcal import WorkCalendar
 from counter_app.services.context import Deps
+from counter_app.services.lifecycle import start_waiting
 from counter_app.store.models import Case, CaseEvent, CaseItem
+
+#: Sub-items of a case that was terminated or withdrawn stay on the back office's
+#: list this long (natural days), saying why, then drop off.
+STOPPED_SHOWN_DAYS = 7
 
 
 class BackOfficeError(ValueError):
@@ -30,7 +36,10 @@ class BackOfficeError(ValueError):
 
 
 def sla_of(item: CaseItem, now: datetime, calendar: WorkCalendar) -> SlaView:
-    """Where a sub-item stands against its committed limit."""
+    """Where a sub-item stands against its committed limit (a waiting one has no
+    clock yet: 分段办理)."""
+    if item.status == SubItemStatus.WAITING:
+        return SlaView(Sla.OK, "待前置事项办结后计时")
     if item.status != SubItemStatus.PENDING:
         return SlaView(Sla.DONE, SubItemStatus(item.status).label)
     if item.instant_due_at is not None:
@@ -41,21 +50,31 @@ def sla_of(item: CaseItem, now: datetime, calendar: WorkCalendar) -> SlaView:
 
 
 def worklist(
-    session: Session, unit_code: str | None, *, pending_only: bool = True
+    session: Session, unit_code: str | None, *, pending_only: bool = True,
+    now: datetime | None = None,
 ) -> list[CaseItem]:
-    """Sub-items of a unit (all units when None), earliest deadline first."""
+    """Sub-items of a unit (all units when None), earliest deadline first: those to
+    work on, those waiting for a prerequisite (分段办理), and with `now` those of
+    cases terminated or withdrawn in the last STOPPED_SHOWN_DAYS days (so the unit
+    sees why they left its list)."""
     stmt = (
         select(CaseItem)
         .join(Case)
-        .options(selectinload(CaseItem.case).selectinload(Case.applicant))
+        .options(selectinload(CaseItem.case).selectinload(Case.applicant),
+                 selectinload(CaseItem.case).selectinload(Case.items),
+                 selectinload(CaseItem.case).selectinload(Case.materials))
     )
-    stmt = stmt.where(
-        Case.status.in_([CaseStatus.ACCEPTED, CaseStatus.RETURNED, CaseStatus.COMPLETE])
-    )
+    live = Case.status.in_([CaseStatus.ACCEPTED, CaseStatus.RETURNED, CaseStatus.COMPLETE])
+    if pending_only:
+        live = live & CaseItem.status.in_([SubItemStatus.PENDING, SubItemStatus.WAITING])
+    ended = None
+    if now is not None:
+        ended = (Case.status.in_([CaseStatus.TERMINATED, CaseStatus.WITHDRAWN])
+                 & (Case.completed_at >= now - timedelta(days=STOPPED_SHOWN_DAYS))
+                 & (CaseItem.status == SubItemStatus.STOPPED))
+    stmt = stmt.where(or_(live, ended) if ended is not None else live)
     if unit_code:
         stmt = stmt.where(CaseItem.unit_code == unit_code)
-    if pending_only:
-        stmt = stmt.where(CaseItem.status == SubItemStatus.PENDING)
     stmt = stmt.order_by(
         CaseItem.instant_due_at.is_(None), CaseItem.instant_due_at, CaseItem.due_date, CaseItem.id
     )
@@ -63,16 +82,33 @@ def worklist(
 
 
 def _load_item(session: Session, item_id: int) -> CaseItem:
-    item = session.get(CaseItem, item_id, with_for_update=True)
+    """The sub-item, its case's row locked first (the sweep locks cases, then their
+    items: the same order everywhere, so two transactions never deadlock)."""
+    case_id = session.scalar(select(CaseItem.case_id).where(CaseItem.id == item_id))
+    if case_id is None:
+        raise BackOfficeError(f"未找到子事项 {item_id}")
+    session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
+    item = session.get(CaseItem, item_id, with_for_update=True, populate_existing=True)
     if item is None:
         raise BackOfficeError(f"未找到子事项 {item_id}")
+    session.refresh(item.case)
     return item
+
+
+def _unsupplied_for(item: CaseItem) -> list[str]:
+    """容缺 materials this sub-item needs that are not supplied yet."""
+    return [m.name for m in item.case.materials
+            if m.status == MaterialStatus.TOLERATED and item.item_code in (m.item_codes or ())]
 
 
 def complete_item(
     session: Session, deps: Deps, item_id: int, actor_id: int | None, result: str = ""
 ) -> Case:
     item = _load_item(session, item_id)
+    missing = _unsupplied_for(item)
+    if missing and item.status == SubItemStatus.PENDING:
+        names = "、".join(f"“{n}”" for n in missing)
+        raise BackOfficeError(f"“{item.item_name}”：容缺材料{names}尚未补交，补齐后才能办结")
     _move(item, SubItemAction.COMPLETE)
     now = deps.clock()
     item.handled_by = actor_id
@@ -82,6 +118,7 @@ def complete_item(
     case.events.append(
         CaseEvent(at=now, actor_id=actor_id, kind="item_done", detail={"item": item.item_code})
     )
+    start_waiting(case, deps, now)
     _refresh_case_status(case, now)
     session.flush()
     return case
@@ -182,7 +219,8 @@ def cases_of_day(
     stmt = (
         select(Case)
         .where(Case.accepted_at >= start, Case.accepted_at <= end)
-        .options(selectinload(Case.items), selectinload(Case.applicant))
+        .options(selectinload(Case.items), selectinload(Case.applicant),
+                 selectinload(Case.materials))
         .order_by(Case.accepted_at.desc())
         .limit(limit)
     )
@@ -191,12 +229,18 @@ def cases_of_day(
     return list(session.scalars(stmt))
 
 
-def open_cases(session: Session, *, window_no: str | None = None, limit: int = 200) -> list[Case]:
-    """Cases not yet complete (accepted or returned), oldest deadline first."""
+def open_cases(session: Session, *, window_no: str | None = None, limit: int = 200,
+               with_supplement: bool = False) -> list[Case]:
+    """Cases not yet complete (accepted or returned; with `with_supplement` also the
+    补正 cases waiting for materials), oldest deadline first."""
+    states = [CaseStatus.ACCEPTED, CaseStatus.RETURNED]
+    if with_supplement:
+        states.append(CaseStatus.SUPPLEMENT)
     stmt = (
         select(Case)
-        .where(Case.status.in_([CaseStatus.ACCEPTED, CaseStatus.RETURNED]))
-        .options(selectinload(Case.items), selectinload(Case.applicant))
+        .where(Case.status.in_(states))
+        .options(selectinload(Case.items), selectinload(Case.applicant),
+                 selectinload(Case.materials))
         .order_by(Case.due_date, Case.accepted_at)
         .limit(limit)
     )

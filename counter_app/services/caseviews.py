@@ -8,30 +8,90 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from counter_app.domain.applicant import ApplicantKind, IdType
 from counter_app.domain.application import MaterialStatus
 from counter_app.domain.case import CaseStatus, SubItemStatus
 from counter_app.domain.catalogue import CaseKind
 from counter_app.domain.clock import business_date, fmt_local
 from counter_app.domain.masking import mask_id, mask_phone
-from counter_app.domain.sla import Sla, worst
+from counter_app.domain.sla import Sla, SlaView, working_day_sla, worst
+from counter_app.domain.workcal import WorkCalendar
+from counter_app.services.acceptance import waits_for
 from counter_app.services.backoffice import cases_of_day, open_cases, sla_of, worklist
 from counter_app.services.context import Deps
-from counter_app.store.models import Applicant, Case
+from counter_app.store.models import Applicant, Case, CaseItem
+
+#: 容缺 materials due within this many working days show as due soon (the use cases
+#: pass settings.cases.tolerance_due_soon_days).
+TOLERANCE_DUE_SOON_DAYS = 2
+
+
+@dataclass(frozen=True)
+class ToleranceView:
+    """Where a case's outstanding 容缺 materials stand against their promised date."""
+
+    due: date  # the earliest promised date of a material not yet supplied
+    state: Sla  # OK / DUE_SOON / OVERDUE
+    text: str  # "容缺材料剩2个工作日" / "容缺材料逾期未补交"
+    materials: tuple[str, ...]  # names of the outstanding materials
+
+
+def tolerance_view(case: Case, today: date, calendar: WorkCalendar,
+                   soon_days: int = TOLERANCE_DUE_SOON_DAYS,
+                   item_code: str | None = None) -> ToleranceView | None:
+    """The case's outstanding 容缺 materials (those `item_code` needs, when given)."""
+    if CaseStatus(case.status) not in (CaseStatus.ACCEPTED, CaseStatus.RETURNED):
+        return None
+    open_ = [m for m in case.materials
+             if m.status == MaterialStatus.TOLERATED and m.promised_date is not None
+             and (item_code is None or item_code in (m.item_codes or ()))]
+    if not open_:
+        return None
+    due = min(m.promised_date for m in open_ if m.promised_date)
+    names = tuple(m.name for m in open_)
+    if today > due:
+        return ToleranceView(due, Sla.OVERDUE, "容缺材料逾期未补交，待终止办理", names)
+    left = calendar.working_days_left(today, due)
+    if left <= soon_days:
+        text = "容缺材料今日到期" if left == 0 else f"容缺材料剩{left}个工作日补交"
+        return ToleranceView(due, Sla.DUE_SOON, text, names)
+    return ToleranceView(due, Sla.OK, f"容缺材料{due.isoformat()}前补交", names)
+
+
+def agent_text(case: Case) -> str:
+    """代办人 as lists and papers show it: name and masked certificate number."""
+    if not case.agent_name:
+        return ""
+    return f"{case.agent_name}（{mask_id(case.agent_id_number)}）"
+
+
+def applicant_number(case: Case, *, unmasked: bool = False) -> str:
+    """A unit's credit code in full (it is public), a person's number masked."""
+    number = case.applicant.id_number
+    if case.applicant_kind == ApplicantKind.UNIT or unmasked:
+        return number
+    return mask_id(number)
 
 
 @dataclass(frozen=True)
 class CaseRow:
     case_no: str
     title: str
-    applicant: str  # name
-    applicant_id: str  # masked
+    applicant: str  # name (a unit's name)
+    applicant_id: str  # masked (a unit's credit code in full)
     status: str
     status_label: str
     kind: str  # 即办 / 承诺 / 混合
-    sla: Sla
+    sla: Sla  # the most urgent of the sub-items' clocks and the 容缺 promise
     sla_text: str
     accepted_at: str
     due_date: date | None
+    applicant_kind: str = ApplicantKind.PERSON.value
+    agent: str = ""  # 代办人, certificate number masked; "" when none
+    tolerance: ToleranceView | None = None  # outstanding 容缺 materials
+    waiting: int = 0  # sub-items waiting for a prerequisite (分段办理)
+    reason: str = ""  # why it was terminated, withdrawn or rejected
+    supplement_deadline: date | None = None  # 补正: supply by
 
 
 @dataclass(frozen=True)
@@ -49,25 +109,42 @@ class WorkRow:
     sla: Sla
     sla_text: str
     case_status: str
+    status: str = SubItemStatus.PENDING.value  # the sub-item's
+    status_label: str = SubItemStatus.PENDING.label
+    waits_for: str = ""  # names of the prerequisites it waits for
+    tolerance: ToleranceView | None = None  # the case's outstanding 容缺 materials
+    reason: str = ""  # why the case was terminated or withdrawn
+    applicant_kind: str = ApplicantKind.PERSON.value
 
 
-def _case_row(case: Case, deps: Deps, now: datetime) -> CaseRow:
-    views = [sla_of(i, now, deps.calendar) for i in case.items]
-    most = worst(views)
+def _case_row(case: Case, deps: Deps, now: datetime,
+              soon_days: int = TOLERANCE_DUE_SOON_DAYS) -> CaseRow:
+    today = business_date(now)
+    views = [sla_of(i, now, deps.calendar) for i in case.items
+             if i.status in (SubItemStatus.PENDING, SubItemStatus.RETURNED,
+                             SubItemStatus.WAITING)]
     kinds = {CaseKind(i.case_kind) for i in case.items}
     kind = {frozenset({CaseKind.INSTANT}): "即办", frozenset({CaseKind.PROMISED}): "承诺"}.get(
         frozenset(kinds), "混合"
     )
     status = CaseStatus(case.status)
-    if not status.was_accepted or most is None:
+    tolerance = tolerance_view(case, today, deps.calendar, soon_days)
+    if status is CaseStatus.SUPPLEMENT and case.supplement_deadline is not None:
+        view = working_day_sla(case.supplement_deadline, today, deps.calendar, what="补正")
+        sla, text = view.state, view.text
+    elif not status.is_open or not views:
         sla, text = Sla.DONE, status.label
     else:
+        if tolerance is not None:
+            views.append(SlaView(tolerance.state, tolerance.text))
+        most = worst(views)
+        assert most is not None
         sla, text = most.state, most.text
     return CaseRow(
         case_no=case.case_no,
         title=case.title,
-        applicant=case.applicant.name,
-        applicant_id=mask_id(case.applicant.id_number),
+        applicant=case.applicant_name or case.applicant.name,
+        applicant_id=applicant_number(case),
         status=case.status,
         status_label=status.label,
         kind=kind,
@@ -75,51 +152,86 @@ def _case_row(case: Case, deps: Deps, now: datetime) -> CaseRow:
         sla_text=text,
         accepted_at=fmt_local(case.accepted_at),
         due_date=case.due_date,
+        applicant_kind=str(case.applicant_kind),
+        agent=agent_text(case),
+        tolerance=tolerance,
+        waiting=sum(1 for i in case.items if i.status == SubItemStatus.WAITING),
+        reason=case.reason if status in (CaseStatus.TERMINATED, CaseStatus.WITHDRAWN,
+                                         CaseStatus.REJECTED) else "",
+        supplement_deadline=case.supplement_deadline,
     )
 
 
-def desk_cases(session: Session, deps: Deps, window_no: str | None) -> list[CaseRow]:
-    """Today's cases at this window plus every open case, most urgent first."""
+def desk_cases(session: Session, deps: Deps, window_no: str | None,
+               soon_days: int = TOLERANCE_DUE_SOON_DAYS) -> list[CaseRow]:
+    """Today's cases at this window plus every open one (补正 cases waiting for
+    materials included), most urgent first."""
     now = deps.clock()
     seen: dict[str, Case] = {}
-    for case in open_cases(session, window_no=window_no) + cases_of_day(
+    for case in open_cases(session, window_no=window_no, with_supplement=True) + cases_of_day(
         session, business_date(now), window_no=window_no
     ):
         seen.setdefault(case.case_no, case)
-    rows = [_case_row(c, deps, now) for c in seen.values()]
+    rows = [_case_row(c, deps, now, soon_days) for c in seen.values()]
     rows.sort(key=lambda r: (r.sla.rank, r.due_date or date.max, r.case_no))
     return rows
 
 
-def work_rows(session: Session, deps: Deps, unit_code: str | None) -> list[WorkRow]:
+def _names_of(case: Case, codes: tuple[str, ...]) -> str:
+    names = {i.item_code: i.item_name for i in case.items}
+    return "、".join(f"“{names.get(c, c)}”" for c in codes)
+
+
+def work_rows(session: Session, deps: Deps, unit_code: str | None,
+              soon_days: int = TOLERANCE_DUE_SOON_DAYS) -> list[WorkRow]:
     now = deps.clock()
+    today = business_date(now)
     rows = []
-    for item in worklist(session, unit_code):
+    for item in worklist(session, unit_code, now=now):
+        case = item.case
+        status = SubItemStatus(item.status)
         view = sla_of(item, now, deps.calendar)
+        waiting = _names_of(case, waits_for(case, item)) if status is SubItemStatus.WAITING \
+            else ""
+        if waiting:
+            view = SlaView(Sla.OK, "待前置事项办结")
+        tolerance = tolerance_view(case, today, deps.calendar, soon_days, item.item_code)
+        if tolerance is not None and status is SubItemStatus.PENDING \
+                and tolerance.state.rank < view.state.rank:
+            view = SlaView(tolerance.state, tolerance.text)
+        stopped = status is SubItemStatus.STOPPED
         rows.append(
             WorkRow(
                 item_id=item.id,
-                case_no=item.case.case_no,
+                case_no=case.case_no,
                 item_code=item.item_code,
                 item_name=item.item_name,
                 unit_code=item.unit_code,
                 unit_name=item.unit_name,
-                applicant=item.case.applicant.name,
-                applicant_id=mask_id(item.case.applicant.id_number),
-                accepted_at=fmt_local(item.case.accepted_at),
+                applicant=case.applicant_name or case.applicant.name,
+                applicant_id=applicant_number(case),
+                accepted_at=fmt_local(case.accepted_at),
                 due_date=item.due_date,
-                sla=view.state,
-                sla_text=view.text,
-                case_status=item.case.status,
+                sla=view.state if not stopped else Sla.DONE,
+                sla_text=view.text if not stopped else CaseStatus(case.status).label,
+                case_status=case.status,
+                status=status.value,
+                status_label=status.label,
+                waits_for=waiting,
+                tolerance=tolerance,
+                reason=case.reason if stopped else "",
+                applicant_kind=str(case.applicant_kind),
             )
         )
     rows.sort(key=lambda r: (r.sla.rank, r.due_date or date.max, r.item_id))
     return rows
 
 
-def history_count(session: Session, id_number: str) -> int:
+def history_count(session: Session, id_number: str,
+                  kind: ApplicantKind = ApplicantKind.PERSON) -> int:
     """How many earlier cases the applicant has (shown on the applicant panel)."""
-    stmt = select(func.count(Case.id)).join(Applicant).where(Applicant.id_number == id_number)
+    stmt = select(func.count(Case.id)).join(Applicant).where(
+        Applicant.kind == kind, Applicant.id_number == id_number)
     return int(session.scalar(stmt) or 0)
 
 
@@ -128,9 +240,26 @@ def history_count(session: Session, id_number: str) -> int:
 
 @dataclass(frozen=True)
 class ApplicantLine:
+    name: str  # a person's name or a unit's name
+    id_number: str  # masked unless asked; a unit's credit code in full (public)
+    phone: str  # masked unless asked
+    kind: str = ApplicantKind.PERSON.value  # person / unit
+    kind_label: str = ApplicantKind.PERSON.label
+    id_type: str = IdType.RESIDENT.value
+    id_type_label: str = IdType.RESIDENT.label
+    legal_rep: str = ""  # a unit's 法定代表人
+
+
+@dataclass(frozen=True)
+class AgentLine:
+    """代办人 (a unit's 经办人)."""
+
     name: str
     id_number: str  # masked unless asked
     phone: str  # masked unless asked
+    relation: str
+    id_type: str
+    id_type_label: str
 
 
 @dataclass(frozen=True)
@@ -143,6 +272,9 @@ class SubItemLine:
     status_label: str
     due_date: date | None
     note: str
+    waits_for: tuple[str, ...] = ()  # item codes of its prerequisites (分段办理)
+    waits_for_text: str = ""  # "待“劳动能力鉴定申请”办结后计时"
+    legal_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,6 +285,10 @@ class MaterialLine:
     status_label: str
     promised_date: date | None
     supplied_at: datetime | None
+    note: str = ""  # e.g. why it is exempted
+    can_supply: bool = False  # tolerated or missing, and the case takes it now
+    state: Sla | None = None  # a tolerated material against its promised date
+    state_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,20 +299,37 @@ class CaseDetail:
     title: str
     bundle: str | None
     channel: str
-    accepted_at: datetime
+    accepted_at: datetime  # received (收件); see effective_accepted_at
     due_date: date | None
-    completed_at: datetime | None
+    completed_at: datetime | None  # ended: 办结, 终止 or 撤回
     applicant: ApplicantLine
     sub_items: tuple[SubItemLine, ...]
     materials: tuple[MaterialLine, ...]
     form_values: dict[str, str]
     situations: dict[str, str]
-    warnings: tuple[str, ...]
-    reason: str
+    warnings: tuple[str, ...]  # notes for staff
+    reason: str  # 不予受理 / 终止办理 / 视为撤回: why
+    agent: AgentLine | None = None
+    supplement_deadline: date | None = None
+    materials_complete_at: datetime | None = None  # a 补正 case accepted from then
+    tolerance: ToleranceView | None = None
+    application_id: str = ""
+
+    @property
+    def effective_accepted_at(self) -> datetime:
+        """When the case counts as accepted (行政许可法 §32 for a 补正 case)."""
+        return self.materials_complete_at or self.accepted_at
+
+    @property
+    def can_supply(self) -> bool:
+        return any(m.can_supply for m in self.materials)
 
     def as_json(self) -> dict[str, object]:
         def day(d: date | None) -> str | None:
             return d.isoformat() if d else None
+
+        def moment(t: datetime | None) -> str | None:
+            return t.isoformat() if t else None
 
         return {
             "case_no": self.case_no,
@@ -185,13 +338,28 @@ class CaseDetail:
             "title": self.title,
             "bundle": self.bundle,
             "channel": self.channel,
+            "application_id": self.application_id or None,
             "accepted_at": self.accepted_at.isoformat(),
+            "materials_complete_at": moment(self.materials_complete_at),
             "due_date": day(self.due_date),
-            "completed_at": self.completed_at.isoformat() if self.completed_at else None,
+            "supplement_deadline": day(self.supplement_deadline),
+            "completed_at": moment(self.completed_at),
             "applicant": {
+                "kind": self.applicant.kind,
                 "name": self.applicant.name,
+                "id_type": self.applicant.id_type,
                 "id_number": self.applicant.id_number,
+                "credit_code": self.applicant.id_number
+                if self.applicant.kind == ApplicantKind.UNIT else None,
+                "legal_rep": self.applicant.legal_rep or None,
                 "phone": self.applicant.phone,
+            },
+            "agent": None if self.agent is None else {
+                "name": self.agent.name,
+                "id_type": self.agent.id_type,
+                "id_number": self.agent.id_number,
+                "phone": self.agent.phone,
+                "relation": self.agent.relation,
             },
             "sub_items": [
                 {
@@ -201,6 +369,7 @@ class CaseDetail:
                     "unit_name": i.unit_name,
                     "status": i.status,
                     "due_date": day(i.due_date),
+                    "waits_for": list(i.waits_for),
                     "note": i.note,
                 }
                 for i in self.sub_items
@@ -211,10 +380,16 @@ class CaseDetail:
                     "name": m.name,
                     "status": m.status,
                     "promised_date": day(m.promised_date),
-                    "supplied_at": m.supplied_at.isoformat() if m.supplied_at else None,
+                    "supplied_at": moment(m.supplied_at),
+                    "note": m.note,
                 }
                 for m in self.materials
             ],
+            "tolerance": None if self.tolerance is None else {
+                "due": self.tolerance.due.isoformat(),
+                "state": self.tolerance.state.value,
+                "text": self.tolerance.text,
+            },
             "form": dict(self.form_values),
             "situations": dict(self.situations),
             "warnings": list(self.warnings),
@@ -222,9 +397,47 @@ class CaseDetail:
         }
 
 
-def case_detail(case: Case, *, unmasked: bool = False) -> CaseDetail:
+def case_detail(case: Case, *, unmasked: bool = False, deps: Deps | None = None,
+                soon_days: int = TOLERANCE_DUE_SOON_DAYS) -> CaseDetail:
+    """One case in full; with `deps` the 容缺 states are computed for today."""
     person = case.applicant
     status = CaseStatus(case.status)
+    kind = ApplicantKind(case.applicant_kind)
+    id_type = IdType(person.id_type)
+    tolerance = None
+    if deps is not None:
+        tolerance = tolerance_view(case, business_date(deps.clock()), deps.calendar, soon_days)
+    takes = {
+        MaterialStatus.TOLERATED: status in (CaseStatus.ACCEPTED, CaseStatus.RETURNED),
+        MaterialStatus.MISSING: status is CaseStatus.SUPPLEMENT,
+    }
+    agent = None
+    if case.agent_name:
+        agent_type = IdType(case.agent_id_type or IdType.RESIDENT)
+        agent = AgentLine(
+            case.agent_name,
+            case.agent_id_number if unmasked else mask_id(case.agent_id_number),
+            case.agent_phone if unmasked else mask_phone(case.agent_phone),
+            case.agent_relation, agent_type.value, agent_type.label,
+        )
+
+    def material_state(m) -> tuple[Sla | None, str]:  # type: ignore[no-untyped-def]
+        if m.status != MaterialStatus.TOLERATED or m.promised_date is None or deps is None:
+            return None, ""
+        if not takes[MaterialStatus.TOLERATED]:
+            return None, ""
+        view = working_day_sla(m.promised_date, business_date(deps.clock()), deps.calendar,
+                               soon_days=soon_days, what="补交")
+        return view.state, view.text
+
+    materials = []
+    for m in case.materials:
+        state, text = material_state(m)
+        current = MaterialStatus(m.status)
+        materials.append(MaterialLine(
+            m.material_code, m.name, current.value, current.label, m.promised_date,
+            m.supplied_at, m.note or "", takes.get(current, False), state, text,
+        ))
     return CaseDetail(
         case_no=case.case_no,
         status=status.value,
@@ -236,26 +449,32 @@ def case_detail(case: Case, *, unmasked: bool = False) -> CaseDetail:
         due_date=case.due_date,
         completed_at=case.completed_at,
         applicant=ApplicantLine(
-            person.name,
-            person.id_number if unmasked else mask_id(person.id_number),
-            person.phone if unmasked else mask_phone(person.phone),
+            case.applicant_name or person.name,
+            applicant_number(case, unmasked=unmasked),
+            case.applicant_phone if unmasked else mask_phone(case.applicant_phone),
+            kind.value, kind.label, id_type.value, id_type.label, case.applicant_legal_rep,
         ),
-        sub_items=tuple(
-            SubItemLine(
-                i.item_code, i.item_name, i.unit_code, i.unit_name, str(i.status),
-                SubItemStatus(i.status).label, i.due_date, i.note,
-            )
-            for i in case.items
-        ),
-        materials=tuple(
-            MaterialLine(
-                m.material_code, m.name, str(m.status), MaterialStatus(m.status).label,
-                m.promised_date, m.supplied_at,
-            )
-            for m in case.materials
-        ),
+        sub_items=tuple(_sub_item_line(case, i) for i in case.items),
+        materials=tuple(materials),
         form_values={str(k): str(v) for k, v in (case.form_values or {}).items()},
         situations={str(k): str(v) for k, v in (case.situations or {}).items()},
         warnings=tuple(case.warnings or ()),
         reason=case.reason,
+        agent=agent,
+        supplement_deadline=case.supplement_deadline,
+        materials_complete_at=case.materials_complete_at,
+        tolerance=tolerance,
+        application_id=case.application_id or "",
+    )
+
+
+def _sub_item_line(case: Case, item: CaseItem) -> SubItemLine:
+    prerequisites = waits_for(case, item)
+    status = SubItemStatus(item.status)
+    text = ""
+    if status is SubItemStatus.WAITING:
+        text = f"待{_names_of(case, prerequisites)}办结后计时"
+    return SubItemLine(
+        item.item_code, item.item_name, item.unit_code, item.unit_name, status.value,
+        status.label, item.due_date, item.note, prerequisites, text, item.legal_basis,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from counter_app.config import CaseSettings, HallSettings
+from counter_app.domain.applicant import ApplicantKind
 from counter_app.domain.application import MaterialStatus
 from counter_app.domain.case import CaseStatus, PaperKind, SubItemStatus, papers_for
 from counter_app.domain.caseno import doc_no
@@ -34,10 +35,13 @@ def _limit(days: int, unit: str) -> str:
     return TimeLimit(days, LimitUnit(unit)).label
 
 
-def _paper_item(item: CaseItem) -> PaperItem:
+def _paper_item(item: CaseItem, names: dict[str, str]) -> PaperItem:
     status = ""
     if item.status != SubItemStatus.PENDING:
         status = SubItemStatus(item.status).label
+    waits = ""
+    if item.status == SubItemStatus.WAITING:
+        waits = "、".join(f"“{names[c]}”" for c in (item.depends_on or ()) if c in names)
     return PaperItem(
         code=item.item_code,
         name=item.item_name,
@@ -49,7 +53,41 @@ def _paper_item(item: CaseItem) -> PaperItem:
         speedup=item.speedup,
         status=status,
         result=item.note if item.status != SubItemStatus.PENDING else "",
+        legal_basis=item.legal_basis or "",
+        limit_unit=item.committed_unit,
+        waits_for=waits,
     )
+
+
+def _agent(case: Case) -> str:
+    """代办人 as printed: name, masked certificate number, relation."""
+    if not case.agent_name:
+        return ""
+    parts = [mask_id(case.agent_id_number)]
+    if case.agent_relation:
+        parts.append(case.agent_relation)
+    return f"{case.agent_name}（{'，'.join(parts)}）"
+
+
+def _notices(case: Case) -> tuple[str, ...]:
+    """What the applicant should know beyond the tables (never notes for staff)."""
+    out = []
+    years = sorted({i.due_date.year for i in case.items if i.due_estimated and i.due_date})
+    if years:
+        out.append(
+            f"{'、'.join(map(str, years))}年的法定节假日安排尚未公布，相关办结日期按现行规则"
+            "计算；国务院公布放假安排后如有变化，以调整后的日期为准。"
+        )
+    names = {i.item_code: i.item_name for i in case.items}
+    for item in case.items:
+        if item.status == SubItemStatus.WAITING:
+            first = "、".join(f"“{names[c]}”" for c in (item.depends_on or ()) if c in names)
+            limit = _limit(item.committed_days, item.committed_unit)
+            out.append(
+                f"“{item.item_name}”须待{first}办结后办理（分段办理），"
+                f"自{first}办结之日起{limit}内办结，届时另行告知办结日期。"
+            )
+    return tuple(out)
 
 
 def build_paper(
@@ -61,6 +99,7 @@ def build_paper(
         raise PaperError(f"未知文书“{doc}”，可选：{'、'.join(PaperKind)}") from None
     teller = teller or case.teller
     items = case.items
+    names = {i.item_code: i.item_name for i in case.items}
     if doc == "credit":
         items = [i for i in case.items if i.pays_money]
     office = Office(
@@ -72,17 +111,26 @@ def build_paper(
         rating_url=f"{cases.rating_url}{case.case_no}",
     )
     person = case.applicant
+    unit = case.applicant_kind == ApplicantKind.UNIT
+    status = CaseStatus(case.status)
+    # 受理时间 only where the case was accepted: a 补正 case from the day its materials
+    # were complete (行政许可法 §32); the others were only received (收件时间)
+    at = case.materials_complete_at or case.accepted_at
+    if kind is PaperKind.SUPPLEMENT or not status.was_accepted:
+        at = case.accepted_at
+    accepted = status.was_accepted and kind is not PaperKind.SUPPLEMENT
     return CasePaper(
         case_no=case.case_no,
         doc_no=doc_no(case.case_no, kind.mark),
         title=case.title,
-        applicant_name=person.name,
-        applicant_id_masked=mask_id(person.id_number),
+        applicant_name=case.applicant_name or person.name,
+        applicant_id_masked=person.id_number if unit else mask_id(person.id_number),
         applicant_id_full=person.id_number,
-        applicant_phone_masked=mask_phone(person.phone),
-        accepted_at=local(case.accepted_at),  # papers show the hall's wall clock
+        # a unit's phone is its office line, not personal data
+        applicant_phone_masked=case.applicant_phone if unit else mask_phone(case.applicant_phone),
+        accepted_at=local(at),  # papers show the hall's wall clock
         office=office,
-        items=tuple(_paper_item(i) for i in items),
+        items=tuple(_paper_item(i, names) for i in items),
         materials=tuple(
             PaperMaterial(
                 name=m.name,
@@ -91,6 +139,8 @@ def build_paper(
                 status=MaterialStatus(m.status).label,
                 promised=m.promised_date,
                 standard=m.standard,
+                note=m.note or "",
+                supplied=local(m.supplied_at).date() if m.supplied_at else None,
             )
             for m in case.materials
         ),
@@ -99,6 +149,17 @@ def build_paper(
         reason=case.reason,
         completed_at=local(case.completed_at) if case.completed_at else None,
         supplement_deadline=case.supplement_deadline,
+        agent=_agent(case),
+        applicant_kind=str(case.applicant_kind),
+        credit_code=person.id_number if unit else "",
+        legal_rep=case.applicant_legal_rep,
+        time_label="受理时间" if accepted else "收件时间",
+        organ_name=hall.organ_name,
+        review_body=hall.review_body,
+        court=hall.court,
+        notices=_notices(case),
+        extra={"received_at": local(case.accepted_at).strftime("%Y-%m-%d %H:%M")}
+        if accepted and case.materials_complete_at else {},
     )
 
 

@@ -25,12 +25,12 @@ from sqlalchemy.orm import Session
 from counter_app.config import QueueSettings, Settings
 from counter_app.domain import idnumber
 from counter_app.domain import queue as rules_mod
+from counter_app.domain.applicant import ApplicantKind, IdType
 from counter_app.domain.clock import Clock, business_date, system_clock
 from counter_app.domain.masking import mask_name
 from counter_app.domain.queue import QueueError, QueueRules, TicketStatus, TransactionOutcome
-from counter_app.services import hall_events
+from counter_app.services import applicants, hall_events
 from counter_app.store.models import (
-    Applicant,
     Case,
     QueueEvent,
     QueueWindow,
@@ -221,14 +221,11 @@ def take_with_card(
     the configured age get a priority ticket by themselves."""
     number = idnumber.normalize(id_number)
     now = hall.clock()
-    person = session.scalar(select(Applicant).where(Applicant.id_number == number))
-    if person is None:
-        person = Applicant(
-            id_number=number, name=name.strip(), sex=sex, birth_date=birth_date,
-            created_at=now, updated_at=now,
-        )
-        session.add(person)
-        session.flush()
+    # two kiosks reading the same new card at once both find the one record
+    person, _added = applicants.find_or_add(
+        session, now, ApplicantKind.PERSON, number, IdType.RESIDENT, name.strip(), sex=sex,
+        birth_date=birth_date,
+    )
     birth = birth_date or person.birth_date
     reason = priority_reason or rules_mod.priority_for(birth, business_date(now), hall.rules)
     return take(

@@ -137,7 +137,8 @@ class Recorded:
     cause: NotRatedCause | None
     rating_id: int
     followup_id: int | None = None
-    outbox_key: str | None = None
+    outbox_key: str | None = None  # the first record's key
+    outbox_keys: tuple[str, ...] = ()  # every record's (one per item of a bundle)
 
 
 def already_rated(session: Session, visit_key: str, assess_number: int = 1) -> bool:
@@ -263,15 +264,16 @@ def record_rating(
         return Recorded(rs.id, rs.visit_key, False, None, False, cause, other.id)
     rs.state = SessionState.RATED
     rs.closed_at = now
-    payload = canonical_record(session, settings, rs, row)
-    key = payload["key"]
-    outbox.enqueue(session, now, key, payload, rating_id=row.id)
+    payloads = canonical_records(session, settings, rs, row)
+    for payload in payloads:
+        outbox.enqueue(session, now, payload["key"], payload, rating_id=row.id)
     followup_id = None
     if row.bad:
         followup_id = followup.open_for_rating(session, deps, settings, rs, row).id
     hall_events.announce(session, rs.hall_code)
+    keys = tuple(p["key"] for p in payloads)
     return Recorded(rs.id, rs.visit_key, True, rating.level, row.bad, None, row.id,
-                    followup_id, key)
+                    followup_id, keys[0], keys)
 
 
 def record_not_rated(
@@ -354,55 +356,100 @@ def add_rating(
 
 # ---- the canonical record for the province ------------------------------------------------
 
-_PRO_STATUS = {"accepted", "complete", "returned", "supplement", "rejected"}
+_PRO_STATUS = {"accepted", "complete", "returned", "supplement", "rejected", "terminated",
+               "withdrawn"}
 
 
 def rating_no(rating_id: int) -> str:
     return f"PJ{rating_id:08d}"
 
 
-def canonical_record(
+def _rating_records_mode(settings: Settings) -> str:
+    """per_item or per_case, as the target's profile says (per_item when the profile
+    cannot be read: a rating is never lost over a profile file)."""
+    from counter_app.services.hcp_export import ProfileError, load_profile
+
+    try:
+        return load_profile(settings.delivery.profile or None).rating_records
+    except (ProfileError, OSError):
+        return "per_item"
+
+
+def canonical_records(
     session: Session, settings: Settings, rs: RatingSession, row: Rating
-) -> dict[str, Any]:
-    """Meanings only (see hcp_export): codes are applied per target when sent.
-    The written comment is free text: ID and phone numbers in it are masked."""
+) -> list[dict[str, Any]]:
+    """Meanings only (see hcp_export): codes are applied per target when sent. Every
+    item of every case of the visit is reported (a bundle's rating carries all its
+    items): one record per item, or, when the profile says per_case, one record per
+    case with the item codes joined. The written comment is free text: ID and phone
+    numbers in it are masked."""
     from counter_app.logs import scrub
 
     case = session.get(Case, rs.case_id) if rs.case_id else None
     ticket = session.get(Ticket, rs.ticket_id) if rs.ticket_id else None
     teller = session.get(User, rs.teller_id) if rs.teller_id else None
-    applicant = case.applicant if case else (ticket.applicant if ticket else None)
-    if case is not None:
-        project_no = case.case_no
-    elif ticket is not None:
-        project_no = f"{rs.hall_code}-{ticket.day}-{ticket.number}"
-    else:
-        project_no = f"{rs.hall_code}-{rs.day}-V{rs.id}"
-    first = case.items[0] if case is not None and case.items else None
     number = rating_no(row.id)
-    area = settings.delivery.area_code or rs.hall_code[:6]
-    return {
-        "key": f"{project_no}-{number}",
+    cases: list[Case] = []
+    if ticket is not None:
+        cases = list(session.scalars(
+            select(Case).where(Case.ticket_id == ticket.id).order_by(Case.id)))
+    if case is not None and case not in cases:
+        cases.append(case)
+    base = {
         "rating_no": number,
-        "project_no": project_no,
-        "item_code": first.item_code if first else "",
-        "item_name": (first.item_name if first else "") or rs.business,
-        "dept_code": settings.delivery.dept_code
-        or (first.unit_code if first else ""),
-        "area_code": area,
-        "pro_status": case.status if case is not None and case.status in _PRO_STATUS
-        else "consultation",
+        "dept_code": settings.delivery.dept_code,
+        "area_code": settings.delivery.area_code or rs.hall_code[:6],
         "handler_name": teller.name if teller else "",
         "channel": rs.channel,
-        "applicant_name": applicant.name if applicant else "",
-        "applicant_cert_no": applicant.id_number if applicant else "",
-        "applicant_kind": "person",
         "satisfaction": row.satisfaction,
         "reasons": list(row.reasons or ()),
         "comment": scrub(row.comment),  # free text: a phone or ID typed in is masked
         "assessed_at": row.recorded_at.isoformat(),
         "assess_number": rs.assess_number,
     }
+    if not cases:  # a visit without a case (consultation)
+        applicant = ticket.applicant if ticket else None
+        project_no = (f"{rs.hall_code}-{ticket.day}-{ticket.number}" if ticket is not None
+                      else f"{rs.hall_code}-{rs.day}-V{rs.id}")
+        return [{
+            **base, "key": f"{project_no}-{number}", "project_no": project_no,
+            "item_code": "", "item_name": rs.business, "pro_status": "consultation",
+            "applicant_name": applicant.name if applicant else "",
+            "applicant_cert_no": applicant.id_number if applicant else "",
+            "applicant_kind": "person",
+        }]
+    per_case = _rating_records_mode(settings) == "per_case"
+    records = []
+    for c in cases:
+        person = {
+            "project_no": c.case_no,
+            "pro_status": c.status if c.status in _PRO_STATUS else "consultation",
+            "applicant_name": c.applicant_name or c.applicant.name,
+            "applicant_cert_no": c.applicant.id_number,
+            "applicant_kind": "legal_person" if c.applicant_kind == "unit" else "person",
+        }
+        items = list(c.items)
+        if per_case or len(items) <= 1:
+            sep = ","
+            records.append({
+                **base, **person, "key": f"{c.case_no}-{number}",
+                "item_code": sep.join(i.item_code for i in items),
+                "item_name": "、".join(i.item_name for i in items) or c.title,
+            })
+            continue
+        for item in items:
+            records.append({
+                **base, **person, "key": f"{c.case_no}-{number}-{item.seq}",
+                "item_code": item.item_code, "item_name": item.item_name,
+            })
+    return records
+
+
+def canonical_record(
+    session: Session, settings: Settings, rs: RatingSession, row: Rating
+) -> dict[str, Any]:
+    """The first record of the rating (see canonical_records)."""
+    return canonical_records(session, settings, rs, row)[0]
 
 
 # ---- the day's ratings (counter-app rating list) ----------------------------------------------

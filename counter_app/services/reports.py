@@ -282,7 +282,8 @@ def shift_summary(
     if window:
         cq = cq.where(Case.window_no == window)
     cases = session.scalars(cq).all()
-    accepted = [c for c in cases if c.status not in (CaseStatus.SUPPLEMENT, CaseStatus.REJECTED)]
+    # received but never accepted: 补正 pending or withdrawn (视为撤回), 不予受理
+    accepted = [c for c in cases if CaseStatus(c.status).was_accepted]
     users = {u.id: u for u in session.scalars(select(User)).all()}
 
     def teller_name(uid: int | None) -> str:

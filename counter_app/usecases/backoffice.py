@@ -10,14 +10,24 @@ from counter_app.domain.audit import AuditAction
 from counter_app.domain.case import CaseStatus, SubItemStatus
 from counter_app.domain.roles import Actor, Permission
 from counter_app.runtime import Runtime
-from counter_app.services import audit, backoffice, caseviews
+from counter_app.services import audit, backoffice, case_records, caseviews
 from counter_app.services.backoffice import BackOfficeError, find_case
+from counter_app.store.models import Case
 
 
 def work_list(rt: Runtime, unit_code: str | None) -> list[caseviews.WorkRow]:
-    """Pending sub-items of a unit (all units when None), most urgent first."""
+    """Sub-items of a unit (all units when None) to work on or waiting for a
+    prerequisite, and those of cases terminated or withdrawn lately (with why), most
+    urgent first."""
     with rt.read() as session:
-        return caseviews.work_rows(session, rt.deps, unit_code)
+        return caseviews.work_rows(session, rt.deps, unit_code,
+                                   rt.settings.cases.tolerance_due_soon_days)
+
+
+def _finished(session, rt: Runtime, case: Case) -> None:  # type: ignore[no-untyped-def]
+    """The case's last sub-item is done: queue its provincial 办结 record."""
+    if CaseStatus(case.status) is CaseStatus.COMPLETE:
+        case_records.enqueue(session, rt.settings, case, "finish", rt.deps.clock())
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ def complete_sub_item(rt: Runtime, cmd: CompleteSubItem) -> CaseChanged:
                                         cmd.result)
         audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_DONE, "case",
                      case.case_no, item_id=cmd.item_id)
+        _finished(session, rt, case)
         return CaseChanged(case.case_no, CaseStatus(case.status))
 
 
@@ -86,15 +97,23 @@ def complete_case_items(rt: Runtime, cmd: CompleteCaseItems) -> caseviews.CaseDe
         unknown = wanted - {i.item_code for i in case.items}
         if unknown:
             raise BackOfficeError(f"办件{case.case_no}中没有事项：{'、'.join(sorted(unknown))}")
-        targets = [
-            i.id for i in case.items
-            if i.status == SubItemStatus.PENDING and (not wanted or i.item_code in wanted)
-        ]
-        for item_id in targets:
-            backoffice.complete_item(session, rt.deps, item_id, cmd.actor.user_id, cmd.result)
-            audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_DONE,
-                         "case", case.case_no, item_id=item_id)
-        return caseviews.case_detail(case)
+        done: set[int] = set()
+        while True:  # an item that waited starts when its prerequisite is done
+            targets = [
+                i.id for i in case.items
+                if i.status == SubItemStatus.PENDING and i.id not in done
+                and (not wanted or i.item_code in wanted)
+            ]
+            if not targets:
+                break
+            for item_id in targets:
+                backoffice.complete_item(session, rt.deps, item_id, cmd.actor.user_id,
+                                         cmd.result)
+                done.add(item_id)
+                audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_DONE,
+                             "case", case.case_no, item_id=item_id)
+        _finished(session, rt, case)
+        return caseviews.case_detail(case, deps=rt.deps)
 
 
 def return_case_item(rt: Runtime, cmd: ReturnCaseItem) -> caseviews.CaseDetail:
@@ -107,7 +126,7 @@ def return_case_item(rt: Runtime, cmd: ReturnCaseItem) -> caseviews.CaseDetail:
         backoffice.return_item(session, rt.deps, item.id, cmd.actor.user_id, cmd.reason)
         audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_RETURNED,
                      "case", case.case_no, item_id=item.id)
-        return caseviews.case_detail(case)
+        return caseviews.case_detail(case, deps=rt.deps)
 
 
 def _case(session, case_no: str):  # type: ignore[no-untyped-def]

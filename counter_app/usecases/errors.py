@@ -16,6 +16,7 @@ from counter_app.domain.roles import PermissionDenied
 from counter_app.domain.transitions import TransitionError
 from counter_app.services.backoffice import BackOfficeError
 from counter_app.services.followup import FollowUpError
+from counter_app.services.lifecycle import LifecycleError
 from counter_app.services.papers import PaperError
 from counter_app.services.users import UserError
 from counter_app.store.hall_roles import HallRoleError
@@ -25,7 +26,7 @@ from counter_app.usecases.outbox import NotConfigured
 USER_ERRORS: tuple[type[BaseException], ...] = (
     ApplicationError, QueueError, RatingError, PermissionDenied, TransitionError,
     BackOfficeError, FollowUpError, PaperError, UserError, CaseNotFound, NotConfigured,
-    SettingsError, HallRoleError,
+    SettingsError, HallRoleError, LifecycleError,
 )
 
 FAULT_MESSAGE = "操作失败，未保存。请重试；如仍失败，请联系技术人员（详情已记录在日志中）"

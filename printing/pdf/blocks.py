@@ -26,26 +26,37 @@ ALERT_HEX = "#B00020"
 
 
 def applicant_rows(paper: CasePaper, *, full_id: bool = False) -> list[InfoRow]:
-    """Applicant name, certificate number (masked unless ``full_id``), phone, agent."""
+    """A person: name, certificate number (masked unless ``full_id``), phone, agent.
+    A unit: its name, credit code (public, in full), legal representative, phone and
+    the 经办人 who acts for it."""
+    if paper.is_unit:
+        return [
+            InfoRow("申请单位", paper.applicant_name, span=True),
+            InfoRow("统一社会信用代码", paper.credit_code or paper.applicant_id_full,
+                    "法定代表人", paper.legal_rep or "—"),
+            InfoRow("联系电话", paper.applicant_phone_masked or "—",
+                    paper.agent_label, paper.agent or "—"),
+        ]
     id_text = paper.applicant_id_full if full_id else paper.applicant_id_masked
     rows = [
         InfoRow("申请人", paper.applicant_name, "证件号码", id_text),
         InfoRow("联系电话", paper.applicant_phone_masked or "—",
-                "代办人", paper.agent or "—"),
+                paper.agent_label, paper.agent or "—"),
     ]
     return rows
 
 
 def case_rows(paper: CasePaper, *, due: bool = True) -> list[InfoRow]:
-    """Business, acceptance time, window and teller (and the committed date)."""
+    """Business, acceptance (or, for a case not accepted, receipt) time, window and
+    teller (and the committed date)."""
     rows = [InfoRow("业务名称", paper.title, span=True)]
     if due:
         rows.append(
-            InfoRow("受理时间", fmt_datetime(paper.accepted_at),
+            InfoRow(paper.time_label, fmt_datetime(paper.accepted_at),
                     "承诺办结日期", fmt_date(paper.due, weekday=True))
         )
     else:
-        rows.append(InfoRow("受理时间", fmt_datetime(paper.accepted_at), span=True))
+        rows.append(InfoRow(paper.time_label, fmt_datetime(paper.accepted_at), span=True))
     rows.append(
         InfoRow("受理窗口", window_label(paper.office), "经办人", teller_label(paper.office))
     )
@@ -71,6 +82,14 @@ def committed_cell(item: PaperItem) -> Paragraph:
     return _cell(text, centre=True)
 
 
+def _due_cell(item: PaperItem) -> str | Paragraph:
+    """The completion date; for an item waiting for another (分段办理) when its clock
+    starts instead."""
+    if item.waits_for and item.due is None:
+        return _cell(f'<font size="8">{fonts.markup("前置事项办结后起算")}</font>', centre=True)
+    return fmt_date(item.due)
+
+
 def items_table(items: Sequence[PaperItem]) -> Flowable:
     """序号 | 事项名称及编码 | 承办单位 | 办件类型 | 法定时限 | 承诺时限 | 办结日期."""
     rows = [
@@ -81,7 +100,7 @@ def items_table(items: Sequence[PaperItem]) -> Flowable:
             item.case_kind,
             item.statutory or "—",
             committed_cell(item),
-            fmt_date(item.due),
+            _due_cell(item),
         ]
         for i, item in enumerate(items, 1)
     ]
@@ -165,14 +184,22 @@ def tolerated_table(paper: CasePaper, materials: Sequence[PaperMaterial]) -> Flo
 
 
 def office_sign_lines(
-    paper: CasePaper, *, seal: str = "（盖章）", issued: date | None = None
+    paper: CasePaper, *, seal: str = "（盖章）", issued: date | None = None,
+    organ: bool = False,
 ) -> list[str]:
     """The right column of a signature block: office, seal note, date of issue.
 
-    ``issued`` defaults to the acceptance date.
+    ``issued`` defaults to the acceptance date. ``organ``: a decision, issued in the
+    name of the administrative organ rather than its service hall.
     """
-    return [paper.office.hall_name, seal, fmt_date(issued or paper.accepted_at.date())]
+    name = (paper.organ_name or paper.office.hall_name) if organ else paper.office.hall_name
+    return [name, seal, fmt_date(issued or paper.accepted_at.date())]
 
 
-def applicant_sign_lines(label: str = "申请人（签字）") -> list[str | Flowable]:
+def applicant_sign_lines(label: str = "申请人（签字）",
+                         paper: CasePaper | None = None) -> list[str | Flowable]:
+    """The applicant's lines; for a unit its 经办人 signs and the unit seals."""
+    if paper is not None and paper.is_unit:
+        label = label.replace("申请人", "申请单位经办人")
+        return [layout.sign_field(label), "申请单位（盖章）", f"日期：{BLANK_DATE}"]
     return [layout.sign_field(label), f"日期：{BLANK_DATE}"]

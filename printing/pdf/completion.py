@@ -66,8 +66,9 @@ def story(paper: CasePaper) -> list[Flowable]:
         f"其中 {len(setbacks)} 项未能办结，原因见办理结果" if setbacks else "各事项均已办结"
     )
     when = f"已于 {fmt_datetime(paper.completed_at)} " if paper.completed_at else "已"
+    you = "贵单位" if paper.is_unit else "您"
     out.append(layout.para(
-        f"您于 {fmt_datetime(paper.accepted_at)} 申请办理的“{paper.title}”{when}办理完毕，"
+        f"{you}于 {fmt_datetime(paper.accepted_at)} 申请办理的“{paper.title}”{when}办理完毕，"
         f"{summary}。办理情况如下：",
         st.body,
     ))
@@ -88,13 +89,20 @@ def story(paper: CasePaper) -> list[Flowable]:
         "扫描右上角二维码可查询办件详情，并对本次服务进行评价（好差评）；评价完全自愿。",
         f"如对办理结果有意见或建议，请拨打监督电话 {office.supervision_phone}。",
     ]
-    out += [layout.para(f"{i}. {t}", st.tip) for i, t in enumerate(tips, 1)]
+    paras = [layout.para(f"{i}. {t}", st.tip) for i, t in enumerate(tips, 1)]
+    out += paras[:-1]
     issued = paper.completed_at.date() if paper.completed_at else None
-    out.append(layout.signature_block(
-        ["以上办理结果本人已核对，确认无误。",
-         layout.sign_field("申请人确认（签字）"),
-         f"日期：{BLANK_DATE}"],
-        blocks.office_sign_lines(paper, seal="（业务专用章）", issued=issued),
+    who = "申请单位经办人确认（签字）" if paper.is_unit else "申请人确认（签字）"
+    left: list = ["以上办理结果已核对，确认无误。", layout.sign_field(who)]
+    if paper.is_unit:
+        left.append("申请单位（盖章）")
+    left.append(f"日期：{BLANK_DATE}")
+    out.append(layout.closing(
+        paras[-1:],
+        layout.signature_block(
+            left, blocks.office_sign_lines(paper, seal="（业务专用章）", issued=issued),
+            keep=False,
+        ),
+        [layout.note(f"办结日期：{fmt_date(issued)}。本确认单一式两份，经办机构与申请人各执一份。")],
     ))
-    out.append(layout.note(f"办结日期：{fmt_date(issued)}。本确认单一式两份，经办机构与申请人各执一份。"))
     return out

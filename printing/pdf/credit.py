@@ -11,7 +11,8 @@ from reportlab.platypus import Flowable, Spacer
 from printing.papers import CasePaper
 from printing.pdf import blocks, layout
 from printing.pdf.layout import InfoRow
-from printing.pdf.texts import BLANK_DATE, fmt_date
+from printing.pdf.texts import fmt_date
+from printing.pdf.tolerance import promise_sign_lines
 
 TITLE = "信用承诺书"
 
@@ -40,20 +41,28 @@ def story(paper: CasePaper) -> list[Flowable]:
         + [InfoRow("申请业务", paper.title, span=True),
            InfoRow("办件编号", paper.case_no, "受理日期", fmt_date(paper.accepted_at))]
     ))
-    out.append(layout.para("本人申请办理下列涉及资金发放的事项：", st.body))
+    we = "本单位" if paper.is_unit else "本人"
+
+    def ours(text: str) -> str:
+        return text.replace("本人", we)
+
+    out.append(layout.para(f"{we}申请办理下列涉及资金发放的事项：", st.body))
     out.append(blocks.simple_items_table(paper.items))
     out.append(Spacer(1, 6))
-    out.append(layout.para("本人郑重承诺：", st.body))
-    clauses = [*PROMISES, LIABILITY]
+    out.append(layout.para(f"{we}郑重承诺：", st.body))
+    clauses = [ours(c) for c in (*PROMISES, LIABILITY)]
     out += layout.numbered(clauses)
     out += [layout.para(f"（{i}）{c}", layout.styles().clause_sub)
             for i, c in enumerate(CONSEQUENCES, 1)]
     out.append(Spacer(1, 4))
-    out.append(layout.para("本人已认真阅读并充分理解上述内容，自愿作出以上承诺。", st.body))
-    out.append(layout.signature_block(
-        [layout.sign_field("承诺人（签字并按指印）"), f"日期：{BLANK_DATE}"],
-        [f"受理人：{paper.office.teller_name}", f"受理日期：{fmt_date(paper.accepted_at)}"],
-        seal_space=0,
+    out.append(layout.closing(
+        [layout.para(f"{we}已认真阅读并充分理解上述内容，自愿作出以上承诺。", st.body)],
+        layout.signature_block(
+            promise_sign_lines(paper),
+            [f"受理人：{paper.office.teller_name}", f"受理日期：{fmt_date(paper.accepted_at)}"],
+            seal_space=0,
+            keep=False,
+        ),
+        [layout.note("本承诺书由经办机构存档，作为待遇（补贴）发放及信用管理的依据。")],
     ))
-    out.append(layout.note("本承诺书由经办机构存档，作为待遇（补贴）发放及信用管理的依据。"))
     return out

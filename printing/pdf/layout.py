@@ -36,7 +36,7 @@ from reportlab.platypus import paragraph as _rl_paragraph
 from printing import fonts
 from printing.files import private_parents
 from printing.papers import CasePaper
-from printing.pdf import codes
+from printing.pdf import cjkwrap, codes
 from printing.pdf.texts import qr_target, teller_label, window_label
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -73,6 +73,9 @@ if not set(_NO_LINE_START) <= set(_rl_paragraph.ALL_CANNOT_START):
     _rl_paragraph.ALL_CANNOT_START += "".join(
         ch for ch in _NO_LINE_START if ch not in _rl_paragraph.ALL_CANNOT_START
     )
+# …and two of them in a row ("）：", "）。") would still start a line with the second:
+# the splitter of cjkwrap carries the character before such a run down with it.
+cjkwrap.install()
 
 
 # --------------------------------------------------------------------------- styles
@@ -370,8 +373,10 @@ def signature_block(
     right: Sequence[str],
     *,
     seal_space: float = 8 * mm,
+    keep: bool = True,
 ) -> Flowable:
-    """Two columns at the foot of a paper, kept on one page.
+    """Two columns at the foot of a paper, kept on one page (with ``keep=False`` the
+    bare table, for :func:`closing` to keep together with what precedes it).
 
     ``left`` holds the applicant's lines (a :func:`sign_field` and a date to fill
     in by hand),
@@ -400,7 +405,15 @@ def signature_block(
         spaceBefore=10,
         spaceAfter=4,
     )
-    return KeepTogether([CondPageBreak(45 * mm), table])
+    return KeepTogether([CondPageBreak(45 * mm), table]) if keep else table
+
+
+def closing(tail: Sequence[Flowable], signature: Flowable,
+            after: Sequence[Flowable] = ()) -> Flowable:
+    """The end of a paper kept on one page: the last paragraphs before the signature
+    block (``tail``), the block, and what follows it (the copies note), so the
+    signature never stands alone at the top of a page."""
+    return KeepTogether([*tail, signature, *after])
 
 
 def sign_field(label: str, line_width: float = 45 * mm) -> Table:
@@ -408,6 +421,8 @@ def sign_field(label: str, line_width: float = 45 * mm) -> Table:
     st = styles()
     label_text = f"{label}："
     label_w = fonts.string_width(label_text, BODY_SIZE) + 2
+    # the line never runs into the right column of a signature block
+    line_width = max(25 * mm, min(line_width, CONTENT_WIDTH * 0.5 - 3 * mm - label_w))
     return Table(
         # Leading close to the font size: the baseline then sits on the ruled line.
         [[para(label_text, ParagraphStyle("sign_label", parent=st.body_flush,
@@ -551,7 +566,8 @@ def _draw_furniture(canvas: Canvas, paper: CasePaper, marks: PageMarks) -> None:
         line_y -= size * 1.25
     canvas.setFillColor(GREY)
     line_y = min(line_y - 2, HEADER_TOP - 12 * mm)
-    for text in (f"办件编号：{paper.case_no}", f"受理时间：{paper.accepted_at:%Y-%m-%d %H:%M}"):
+    for text in (f"办件编号：{paper.case_no}",
+                 f"{paper.time_label}：{paper.accepted_at:%Y-%m-%d %H:%M}"):
         fonts.draw_string(canvas, MARGIN_X, line_y, text, _fit_size(text, 8.5, avail))
         line_y -= 11
 

@@ -20,8 +20,9 @@ def story(paper: CasePaper) -> list[Flowable]:
     out.append(layout.info_table(blocks.applicant_rows(paper) + blocks.case_rows(paper, due=False)))
 
     out.append(layout.para(f"{paper.applicant_name}：", st.body_flush))
+    you = "贵单位" if paper.is_unit else "您"
     out.append(layout.para(
-        f"您于 {fmt_datetime(paper.accepted_at)} 申请办理的“{paper.title}”，经审查，"
+        f"{you}于 {fmt_datetime(paper.accepted_at)} 申请办理的“{paper.title}”，经审查，"
         f"申请材料不齐全或者不符合法定形式。现将需要补正的全部材料一次性告知如下"
         f"（共 {len(missing)} 项）：",
         st.body,
@@ -39,7 +40,8 @@ def story(paper: CasePaper) -> list[Flowable]:
         deadline = [(f"请将上述材料补齐后送至{window_label(office)}。", None)]
     out.append(layout.rich(
         [("1. ", None), *deadline,
-         ("材料补齐并符合要求的，本机关将依法受理；逾期未补正的，需重新提出申请。", None)],
+         ("材料补齐并符合要求的，自材料补齐之日起受理，办理时限自该日起计算；"
+          "逾期未补正的，视为撤回申请，需重新提出申请。", None)],
         st.tip,
     ))
     out.append(layout.para(
@@ -50,11 +52,13 @@ def story(paper: CasePaper) -> list[Flowable]:
     contact = f"3. 经办人：{teller_label(office)}；受理窗口：{window_label(office)}"
     if office.phone:
         contact += f"；联系电话：{office.phone}"
-    out.append(layout.para(contact + "。", st.tip))
-
-    out.append(layout.signature_block(
-        blocks.applicant_sign_lines("申请人（签收）"),
-        blocks.office_sign_lines(paper),
+    out.append(layout.closing(
+        [layout.para(contact + "。", st.tip)],
+        layout.signature_block(
+            blocks.applicant_sign_lines("申请人（签收）", paper),
+            blocks.office_sign_lines(paper),
+            keep=False,
+        ),
+        [layout.note("本告知书一式两份，受理单位与申请人各执一份。")],
     ))
-    out.append(layout.note("本告知书一式两份，受理单位与申请人各执一份。"))
     return out

@@ -55,9 +55,11 @@ def material_note(m: PaperMaterial, paper: CasePaper) -> str:
     if m.status == "共享获取":
         return "通过数据共享获取，无需提交"
     if m.status == "无需提供":
-        return "本次无需提供"
+        return m.note or "本次无需提供"
     if m.status == "未提供":
         return "须补正"
+    if m.supplied is not None:
+        return f"{fmt_date(m.supplied)} 补交"
     return ""
 
 
@@ -82,6 +84,33 @@ def legal_bases(paper: CasePaper) -> list[str]:
         if basis and basis not in seen:
             seen.append(basis)
     return seen
+
+
+def item_bases(paper: CasePaper) -> list[tuple[str, str]]:
+    """(item names, legal basis) per distinct basis: items sharing a basis are
+    named together, in item order."""
+    grouped: dict[str, list[str]] = {}
+    for item in paper.items:
+        basis = item.legal_basis.strip().rstrip("。；;")
+        if basis:
+            grouped.setdefault(basis, []).append(item.name)
+    return [("、".join(names), basis) for basis, names in grouped.items()]
+
+
+def limit_rule(paper: CasePaper) -> str:
+    """How the time limits of the case's items are counted, in one sentence: working
+    days leave out weekends and holidays, natural days do not (民法典 §201, §203)."""
+    units = {item.limit_unit for item in paper.items if item.committed != "即时办结"}
+    natural = ("按自然日计算的，法定节假日和休息日计入，期限最后一日为法定节假日或休息日的，"
+               "顺延至其后第一个工作日")
+    working = "按工作日计算的，法定节假日和休息日不计入"
+    if units == {"natural"}:
+        return f"本件办理时限{natural}。"
+    if units == {"working"}:
+        return f"本件办理时限{working}。"
+    if not units:
+        return "本件各事项均即时办结。"
+    return f"本件办理时限以上表所列为准：{working}；{natural}。"
 
 
 def materials_with(paper: CasePaper, status: str) -> list[PaperMaterial]:

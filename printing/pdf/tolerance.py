@@ -33,15 +33,16 @@ def _notice(paper: CasePaper) -> list[Flowable]:
     out: list[Flowable] = layout.title_block(TITLE, paper.doc_no)
     out.append(layout.info_table(blocks.applicant_rows(paper) + blocks.case_rows(paper)))
     out.append(layout.para(f"{paper.applicant_name}：", st.body_flush))
+    you = "贵单位" if paper.is_unit else "您"
     out.append(layout.para(
-        f"您于 {fmt_datetime(paper.accepted_at)} 申请办理的“{paper.title}”，基本条件具备、"
+        f"{you}于 {fmt_datetime(paper.accepted_at)} 申请办理的“{paper.title}”，基本条件具备、"
         "主要申请材料齐全，经审查符合容缺受理条件。根据您签署的《申请容缺受理承诺书》，"
         f"本机关决定予以容缺受理。以下 {len(tolerated)} 项材料准予容缺，请按期补交：",
         st.body,
     ))
     out.append(blocks.tolerated_table(paper, tolerated))
-    if paper.warnings:
-        out.append(layout.alert_box("【特别提示】", paper.warnings))
+    if paper.notices:  # for the applicant; notes for staff stay on the screens
+        out.append(layout.alert_box("【特别提示】", paper.notices))
 
     out += layout.heading("告知事项")
     out.append(layout.para(
@@ -72,14 +73,17 @@ def _notice(paper: CasePaper) -> list[Flowable]:
         ],
         st.tip,
     ))
-    out.append(layout.para(
-        f"4. 如有疑问，请咨询经办人或拨打监督电话 {office.supervision_phone}。", st.tip
+    out.append(layout.closing(
+        [layout.para(
+            f"4. 如有疑问，请咨询经办人或拨打监督电话 {office.supervision_phone}。", st.tip
+        )],
+        layout.signature_block(
+            blocks.applicant_sign_lines("申请人（签收）", paper),
+            blocks.office_sign_lines(paper, seal="（受理专用章）"),
+            keep=False,
+        ),
+        [layout.note("本通知书一式两份，受理单位与申请人各执一份。")],
     ))
-    out.append(layout.signature_block(
-        blocks.applicant_sign_lines("申请人（签收）"),
-        blocks.office_sign_lines(paper, seal="（受理专用章）"),
-    ))
-    out.append(layout.note("本通知书一式两份，受理单位与申请人各执一份。"))
     return out
 
 
@@ -94,28 +98,42 @@ def _promise(paper: CasePaper) -> list[Flowable]:
             InfoRow("办件编号", paper.case_no, "承诺办结日期", fmt_date(paper.due)),
         ]
     ))
+    we = "本单位" if paper.is_unit else "本人"
     out.append(layout.para(
-        f"本人申请办理“{paper.title}”，因下列材料暂时无法提供，申请容缺受理，"
+        f"{we}申请办理“{paper.title}”，因下列材料暂时无法提供，申请容缺受理，"
         "并郑重承诺如下：",
         st.body,
     ))
     out.append(blocks.tolerated_table(paper, tolerated))
     out.append(Spacer(1, 6))
     promises = [
-        "本人已提交的申请材料及所填信息真实、准确、完整，符合本事项的基本办理条件。",
-        "本人将在上表所列期限前，按要求补齐容缺材料，且所补材料与本次申请内容一致。",
-        "如逾期未补齐或所补材料不符合要求，本人同意本件终止办理，并承担由此产生的全部后果。",
-        "本人知悉：违背本承诺的，将按规定记入信用记录，今后不再适用容缺受理；"
+        f"{we}已提交的申请材料及所填信息真实、准确、完整，符合本事项的基本办理条件。",
+        f"{we}将在上表所列期限前，按要求补齐容缺材料，且所补材料与本次申请内容一致。",
+        f"如逾期未补齐或所补材料不符合要求，{we}同意本件终止办理，并承担由此产生的全部后果。",
+        f"{we}知悉：违背本承诺的，将按规定记入信用记录，今后不再适用容缺受理；"
         "提供虚假材料的，依法承担相应法律责任。",
     ]
-    out += layout.numbered(promises)
-    out.append(layout.signature_block(
-        [layout.sign_field("承诺人（签字并按指印）"), f"日期：{BLANK_DATE}"],
-        [f"受理人：{paper.office.teller_name}", f"受理日期：{fmt_date(paper.accepted_at)}"],
-        seal_space=0,
+    clauses = layout.numbered(promises)
+    out += clauses[:-1]
+    out.append(layout.closing(
+        clauses[-1:],
+        layout.signature_block(
+            promise_sign_lines(paper),
+            [f"受理人：{paper.office.teller_name}", f"受理日期：{fmt_date(paper.accepted_at)}"],
+            seal_space=0,
+            keep=False,
+        ),
+        [layout.note("本承诺书由受理单位存档。")],
     ))
-    out.append(layout.note("本承诺书由受理单位存档。"))
     return out
+
+
+def promise_sign_lines(paper: CasePaper) -> list[str | Flowable]:
+    """Who signs a promise: the person, or the unit's representative under its seal."""
+    if paper.is_unit:
+        return [layout.sign_field("法定代表人或委托代理人（签字）"), "承诺单位（盖章）",
+                f"日期：{BLANK_DATE}"]
+    return [layout.sign_field("承诺人（签字并按指印）"), f"日期：{BLANK_DATE}"]
 
 
 def story(paper: CasePaper) -> list[Flowable]:

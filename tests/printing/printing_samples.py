@@ -91,7 +91,8 @@ def sample_paper(**changes: object) -> CasePaper:
         items=ITEMS,
         materials=MATERIALS,
         due=date(2026, 10, 12),
-        warnings=("2027年节假日安排尚未公布，跨年办结日期按周末休息估算，以实际办结为准。",),
+        warnings=("表单未填写：开户银行，请后台核实补录",),  # a note for staff: never printed
+        notices=("2027年节假日安排尚未公布，跨年办结日期按周末休息估算，以实际办结为准。",),
         reason="申请人已于2026-06-30办理退休，不属于失业保险金申领对象",
         completed_at=datetime(2026, 10, 9, 15, 30),
         supplement_deadline=date(2026, 10, 9),

@@ -86,7 +86,8 @@ def test_receipt_content(rendered: dict[str, bytes], paper: CasePaper) -> None:
     assert "承诺于2026-10-09前补交" in text  # 容缺 with its promised date
     assert "共享获取" in text
     assert "无需提供" in text
-    assert paper.warnings[0].replace(" ", "") in text
+    assert paper.notices[0].replace(" ", "") in text  # for the applicant
+    assert "后台" not in text and "补录" not in text  # notes for staff are not (issue 10)
     assert "《失业保险条例》第十六条" in text
     assert "受理专用章" in text
     assert "申请人（签收）" in text

@@ -30,14 +30,35 @@ from ui.panels.table_model import Column, Fit, RowTable
 from ui.style import SLA_COLOURS
 
 WorkRow = caseviews.WorkRow
+
+
+def _note(r: WorkRow) -> str:
+    """Why a row stands as it does: the case ended (终止 / 撤回, with the reason), the
+    case's 容缺 materials outstanding, or the sub-item's own state."""
+    if r.reason:
+        return r.reason
+    if r.tolerance is not None:
+        return f"容缺：{'、'.join(r.tolerance.materials)} {r.tolerance.due.isoformat()}前补交"
+    if r.waits_for:
+        return f"待{r.waits_for}办结后计时"
+    return "" if r.status == "pending" else r.status_label
+
+
+def _short_note(r: WorkRow, limit: int = 12) -> str:
+    note = _note(r)
+    return note if len(note) <= limit else note[:limit] + "…"
+
+
+# what to act on first (the clock and why), then who and where
 COLUMNS: list[Column[WorkRow]] = [
     Column("办件编号", lambda r: r.case_no),
     Column("事项", lambda r: r.item_name, fit=Fit.STRETCH),
-    Column("责任单位", lambda r: r.unit_name),
-    Column("申请人", lambda r: f"{r.applicant} {r.applicant_id}"),
-    Column("受理时间", lambda r: r.accepted_at),
-    Column("办结期限", lambda r: r.due_date.isoformat() if r.due_date else ""),
     Column("时限", lambda r: r.sla_text, colour=lambda r: SLA_COLOURS[r.sla.value]),
+    Column("说明", _short_note, tooltip=_note),
+    Column("办结期限", lambda r: r.due_date.isoformat() if r.due_date else ""),
+    Column("申请人", lambda r: f"{r.applicant} {r.applicant_id}"),
+    Column("责任单位", lambda r: r.unit_name),
+    Column("受理时间", lambda r: r.accepted_at),
 ]
 
 
@@ -125,7 +146,15 @@ class BackOfficeWindow(QMainWindow):
         self.table.set_rows(rows)
         overdue = sum(1 for r in rows if r.sla.value == "overdue")
         soon = sum(1 for r in rows if r.sla.value == "due_soon")
-        self.summary.setText(f"  待办 {len(rows)}  即将到期 {soon}  逾期 {overdue}")
+        waiting = sum(1 for r in rows if r.status == "waiting")
+        stopped = sum(1 for r in rows if r.status == "stopped")
+        todo = len(rows) - stopped
+        text = f"  待办 {todo}  即将到期 {soon}  逾期 {overdue}"
+        if waiting:
+            text += f"  待前置事项 {waiting}"
+        if stopped:
+            text += f"  近期终止 {stopped}"
+        self.summary.setText(text)
 
     def selected(self) -> WorkRow | None:
         return self.table.current()

@@ -2,7 +2,7 @@
 maps them all (relationships name their targets by class name, so no model
 module imports another)."""
 
-from counter_app.store.models.applicant import Applicant
+from counter_app.store.models.applicant import Applicant, ApplicantVersion, BrokenPromise
 from counter_app.store.models.audit import AuditEntry
 from counter_app.store.models.base import NAMING_CONVENTION, Base
 from counter_app.store.models.case import Case, CaseCounter, CaseEvent, CaseItem, CaseMaterial
@@ -22,8 +22,10 @@ from counter_app.store.models.user import User
 __all__ = [
     "NAMING_CONVENTION",
     "Applicant",
+    "ApplicantVersion",
     "AuditEntry",
     "Base",
+    "BrokenPromise",
     "Case",
     "CaseCounter",
     "CaseEvent",

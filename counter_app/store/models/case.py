@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from counter_app.domain.applicant import ApplicantKind
 from counter_app.domain.application import MaterialStatus
 from counter_app.domain.case import CaseChannel, CaseStatus, SubItemStatus
 from counter_app.domain.catalogue import CaseKind
@@ -38,10 +39,17 @@ class CaseCounter(Base):
 
 
 class Case(Base):
-    """One accepted application (办件): a bundle or single items, one form, one set
-    of materials. Status: accepted / complete / returned / supplement / rejected."""
+    """One application (办件): a bundle or single items, one form, one set of
+    materials. Status: see domain.case.CaseStatus.
+
+    The applicant's details are kept as they were when the case was received
+    (`applicant_*`): a later case of the same person or unit updates the applicant
+    record, never this case. `accepted_at` is when the hall received the application
+    (收件); a 一次性告知 case counts as accepted from `materials_complete_at`
+    (行政许可法 §32). `completed_at` is when the case ended (办结, 终止 or 撤回)."""
 
     __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("channel", "application_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -67,6 +75,20 @@ class Case(Base):
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     completed_at: Mapped[datetime | None]
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    materials_complete_at: Mapped[datetime | None]
+    application_id: Mapped[str | None] = mapped_column(String(64))  # the channel's own id
+    applicant_kind: Mapped[ApplicantKind] = mapped_column(
+        enum_type(ApplicantKind, "applicant_kind"), default=ApplicantKind.PERSON
+    )
+    applicant_name: Mapped[str] = mapped_column(String(128), default="")
+    applicant_phone: Mapped[str] = mapped_column(String(32), default="")
+    applicant_address: Mapped[str] = mapped_column(String(255), default="")
+    applicant_legal_rep: Mapped[str] = mapped_column(String(128), default="")
+    agent_name: Mapped[str] = mapped_column(String(128), default="")  # "" = no agent
+    agent_id_type: Mapped[str] = mapped_column(String(16), default="")
+    agent_id_number: Mapped[str] = mapped_column(String(32), default="")
+    agent_phone: Mapped[str] = mapped_column(String(32), default="")
+    agent_relation: Mapped[str] = mapped_column(String(32), default="")
 
     applicant: Mapped[Applicant] = relationship()
     teller: Mapped[User | None] = relationship()
@@ -92,6 +114,9 @@ class CaseItem(Base):
     seq: Mapped[int] = mapped_column(Integer)
     item_code: Mapped[str] = mapped_column(String(32))
     item_name: Mapped[str] = mapped_column(String(128))
+    basic_code: Mapped[str] = mapped_column(String(16), default="")
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    depends_on: Mapped[list[Any]] = mapped_column(default=list)  # item codes it waits for
     unit_code: Mapped[str] = mapped_column(String(32), index=True)
     unit_name: Mapped[str] = mapped_column(String(128))
     case_kind: Mapped[CaseKind] = mapped_column(enum_type(CaseKind, "case_kind"))
@@ -131,6 +156,8 @@ class CaseMaterial(Base):
     status: Mapped[MaterialStatus] = mapped_column(enum_type(MaterialStatus, "status"))
     promised_date: Mapped[date | None] = mapped_column(Date)
     supplied_at: Mapped[datetime | None]
+    item_codes: Mapped[list[Any]] = mapped_column(default=list)  # the items that need it
+    note: Mapped[str] = mapped_column(Text, default="")  # e.g. why it is exempted
 
     case: Mapped[Case] = relationship(back_populates="materials")
 

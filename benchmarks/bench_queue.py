@@ -158,7 +158,7 @@ def bench_latency(url: str, samples: int) -> None:
         _fill(url, samples)
         engine = make_engine(url)
         sessions = session_factory(engine)
-        listener = hall_events.open_listener(engine)
+        listener = hall_events.open_listener(engine, HALL)
         listener.wait(0)
         ctx = mp.get_context("spawn")
         ready, stamps = ctx.Event(), ctx.Queue()

@@ -65,7 +65,7 @@ class HallWatch(QObject):
         while not self._stop.is_set():
             try:
                 if listener is None:
-                    listener = hall_events.open_listener(self.rt.engine)
+                    listener = hall_events.open_listener(self.rt.engine, self.hall.code)
                     changed = True
                 if changed or time.monotonic() - last_read >= self.idle_refresh:
                     last_read = time.monotonic()

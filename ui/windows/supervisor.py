@@ -74,7 +74,7 @@ class _HallWatcher(QObject):
 
     def _run(self) -> None:
         try:
-            listener = hall_events.open_listener(self.rt.engine)
+            listener = hall_events.open_listener(self.rt.engine, self.rt.settings.hall_code)
         except Exception:
             log.exception("no hall listener; the view refreshes on its timer only")
             return

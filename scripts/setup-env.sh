@@ -192,7 +192,8 @@ resolve_missing() {
 
 # --- .venv ---------------------------------------------------------------------------
 stamp=.venv/.installed
-want="$mode $(sha256sum pyproject.toml | cut -c1-64)"
+sha256() { if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi; }
+want="$mode $(sha256 pyproject.toml | cut -c1-64)"
 installed() {  # the test install covers the app's too
   [ -f "$stamp" ] || return 1
   if [ "$mode" = test ]; then grep -qxF "$want" "$stamp"; else grep -qF " ${want#* }" "$stamp"; fi

@@ -148,7 +148,7 @@ def _caller(url: str, samples: int, ready: Any, stamps: Any) -> None:
 
 
 def bench_latency(url: str, samples: int) -> None:
-    from counter_app.services import hall_events
+    from counter_app.infra import hall_listener
     from counter_app.services.queue import Hall
     from counter_app.services.queue_views import hall_snapshot
     from counter_app.store.db import make_engine, session_factory, unit_of_work
@@ -158,7 +158,7 @@ def bench_latency(url: str, samples: int) -> None:
         _fill(url, samples)
         engine = make_engine(url)
         sessions = session_factory(engine)
-        listener = hall_events.open_listener(engine)
+        listener = hall_listener.open_listener(engine, HALL)
         listener.wait(0)
         ctx = mp.get_context("spawn")
         ready, stamps = ctx.Event(), ctx.Queue()

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Install what the tests need and run them all (ruff, then pytest on SQLite and
-# PostgreSQL). Pass pytest options through, e.g. `bash scripts/test.sh -m "not slow"`.
+# PostgreSQL), in parallel: one pytest-xdist worker per core, each with its own
+# HOME, data and log folders (tests/conftest.py) and its own PostgreSQL schemas.
+# Pass pytest options through, e.g. `bash scripts/test.sh -m "not slow"`, or
+# `-n 0` to run in one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-env.sh test
@@ -16,4 +19,6 @@ fi
 
 .venv/bin/ruff check .
 export QT_QPA_PLATFORM=offscreen
-exec .venv/bin/python -m pytest "$@"
+# worksteal: the stress tests take far longer than the rest; an idle worker takes
+# over what a busy one still has queued.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist worksteal "$@"

@@ -4,23 +4,62 @@ Storage and service tests run on both engines: the embedded SQLite (a fresh file
 test) and the hall's PostgreSQL (a fresh schema per test in database `test` at
 127.0.0.1:5432, or COUNTER_TEST_PG_URL). Qt tests use the offscreen platform, set
 here before anything imports Qt.
+
+Isolation: before any test module is imported, each pytest process (the xdist
+controller and every worker) points HOME and the XDG data, config, state (logs),
+cache and runtime folders at a temporary folder of its own, removed when the process
+ends. So no test writes into the user's folders (the app's data folder, print spool,
+log, config, Qt's and fontconfig's caches), subprocesses inherit the same folders,
+and parallel workers do not share any. COUNTER_* settings from the developer's
+environment are dropped, so a test sees the defaults unless it sets one.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+
+def _isolate_user_folders() -> Path:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    root = Path(tempfile.mkdtemp(prefix=f"kuaiban-test-{worker}-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    folders = {
+        "HOME": "home",
+        "USERPROFILE": "home",  # Windows
+        "XDG_DATA_HOME": "home/.local/share",
+        "XDG_CONFIG_HOME": "home/.config",
+        "XDG_STATE_HOME": "home/.local/state",
+        "XDG_CACHE_HOME": "home/.cache",
+        "XDG_RUNTIME_DIR": "runtime",
+        "APPDATA": "home/AppData/Roaming",  # Windows
+        "LOCALAPPDATA": "home/AppData/Local",
+    }
+    for var, sub in folders.items():
+        path = root / sub
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.environ[var] = str(path)
+    for var in [v for v in os.environ if v.startswith("COUNTER_")]:
+        if not var.startswith("COUNTER_TEST_"):
+            del os.environ[var]
+    # Never the developer's config file or keyring.
+    os.environ["COUNTER_CONFIG"] = str(root / "home/.config/kuaiban-counter/config.toml")
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    return root
+
+
+TEST_ROOT = _isolate_user_folders()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# Never touch the developer's real config or keyring from a test.
-os.environ.setdefault("COUNTER_CONFIG", os.devnull + ".counter-test.toml")
-os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 # A use case that opens a transaction on the GUI thread fails the test (runtime.py).
-os.environ.setdefault("COUNTER_STRICT_THREADS", "1")
+os.environ["COUNTER_STRICT_THREADS"] = "1"
 
 PG_URL = os.environ.get("COUNTER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

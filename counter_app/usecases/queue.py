@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from counter_app.domain.audit import AuditAction
 from counter_app.domain.queue import QueueError
 from counter_app.domain.roles import Actor, Permission
+from counter_app.infra import hall_listener
 from counter_app.runtime import Runtime
-from counter_app.services import audit, hall_events, queue, queue_slip, queue_views
+from counter_app.services import audit, queue, queue_slip, queue_views
 from counter_app.services.queue import Called, Hall, Taken, TicketView
 from devices.escpos.spool import JobSpool
 from printing.slip import SlipData, SlipPrinted
@@ -258,7 +259,7 @@ def queue_stats(rt: Runtime, day: str | None = None) -> queue_views.QueueStats:
         return queue_views.queue_stats(session, hall, day)
 
 
-def hall_listener(rt: Runtime) -> hall_events.HallListener:
-    """Something to block on (a worker thread) until the hall may have changed:
-    PostgreSQL LISTEN/NOTIFY, SQLite's data_version."""
-    return hall_events.open_listener(rt.engine)
+def open_hall_listener(rt: Runtime) -> hall_listener.HallListener:
+    """Something to block on (a worker thread) until this hall may have changed:
+    PostgreSQL LISTEN/NOTIFY filtered by the hall, SQLite's data_version."""
+    return hall_listener.open_listener(rt.engine, rt.settings.hall.code)

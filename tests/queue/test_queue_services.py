@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from counter_app.domain.queue import QueueError, QueueRules, parse_categories
-from counter_app.services import acceptance, hall_events
+from counter_app.infra import hall_listener
+from counter_app.services import acceptance
 from counter_app.services import queue as q
 from counter_app.services.queue_views import hall_snapshot, queue_stats, window_view
 from counter_app.store.models import Case, Ticket
@@ -256,7 +257,7 @@ def test_snapshot_shows_calls_per_window_recent_calls_and_waiting(runtime, hall)
 
 
 def test_hall_listener_wakes_on_a_commit_from_another_connection(runtime, hall):  # type: ignore[no-untyped-def]
-    listener = hall_events.open_listener(runtime.engine)
+    listener = hall_listener.open_listener(runtime.engine, hall.code)
     try:
         assert listener.wait(0.2) is False
         take(runtime, hall, "A")
@@ -264,6 +265,32 @@ def test_hall_listener_wakes_on_a_commit_from_another_connection(runtime, hall):
         assert listener.wait(0.2) is False
     finally:
         listener.close()
+
+
+def test_a_display_of_hall_a_does_not_wake_for_hall_b(pg_url, clock):  # type: ignore[no-untyped-def]
+    """Two halls share one PostgreSQL: hall B's numbers and calls do not wake hall
+    A's display; hall A's own next call does, and still within the wait."""
+    from counter_app.config import Settings
+    from counter_app.runtime import open_runtime
+
+    rt = open_runtime(pg_url, Settings(db_url=pg_url), clock=clock)
+    hall_a = q.Hall("37010201", QueueRules(), clock)
+    hall_b = q.Hall("37010299", QueueRules(), clock)
+    display_a = hall_listener.open_listener(rt.engine, hall_a.code)
+    display_b = hall_listener.open_listener(rt.engine, hall_b.code)
+    try:
+        take(rt, hall_b, "A", "B")
+        call(rt, hall_b, "1")
+        assert display_a.wait(1.0) is False
+        assert display_b.wait(5.0) is True
+        take(rt, hall_b, "C")
+        take(rt, hall_a, "A")  # committed after hall B's: A must not stop at B's
+        assert display_a.wait(5.0) is True
+        assert display_a.wait(0.3) is False
+    finally:
+        display_a.close()
+        display_b.close()
+        rt.close()
 
 
 def test_categories_from_settings_table_or_string() -> None:

@@ -15,8 +15,9 @@ from pypdf import PdfReader
 
 from counter_app.config import Settings
 from counter_app.domain.rating import Reason, Satisfaction, rating_input
+from counter_app.infra import hall_listener
 from counter_app.runtime import open_runtime
-from counter_app.services import followup, hall_events, ratings, reports
+from counter_app.services import followup, ratings, reports
 from counter_app.services.context import Desk
 from counter_app.services.followup import FollowUpError, Sla
 from printing.pdf import followup_report
@@ -175,7 +176,7 @@ def test_supervisor_on_another_pc_is_alerted_within_seconds(runtime, staff) -> N
     rt = runtime
     url = rt.engine.url.render_as_string(hide_password=False)
     other = open_runtime(url, Settings.of(db_url=url), clock=rt.deps.clock)
-    listener = hall_events.open_listener(other.engine)
+    listener = hall_listener.open_listener(other.engine)
     try:
         with other.uow() as session:
             last = followup.last_followup_id(session, other.settings.hall.code)

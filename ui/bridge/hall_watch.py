@@ -56,7 +56,7 @@ class HallListenerThread(_Worker):
 
     def _run(self) -> None:
         try:
-            listener = queue.hall_listener(self.rt)
+            listener = queue.open_hall_listener(self.rt)
         except Exception:
             log.exception("no hall listener; the view refreshes on its timer only")
             return
@@ -95,7 +95,7 @@ class HallWatch(_Worker):
         while not self._stop.is_set():
             try:
                 if listener is None:
-                    listener = queue.hall_listener(self.rt)
+                    listener = queue.open_hall_listener(self.rt)
                     changed = True
                 if changed or time.monotonic() - last_read >= self.idle_refresh:
                     last_read = time.monotonic()

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -42,6 +43,11 @@ class Case(Base):
     of materials. Status: accepted / complete / returned / supplement / rejected."""
 
     __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_hall_day", "hall_code", "accepted_at", "status", "window_no",
+              "teller_id", "bundle_code", "ticket_id", "channel"),
+        Index("ix_cases_hall_status", "hall_code", "status", "window_no"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -85,7 +91,12 @@ class CaseItem(Base):
     """A sub-item (拆包分办): one item of the case, routed to its responsible unit."""
 
     __tablename__ = "case_items"
-    __table_args__ = (UniqueConstraint("case_id", "item_code"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "item_code"),
+        # the day's report and the open cases' deadlines read sub-items from it alone
+        Index("ix_case_items_report", "case_id", "status", "case_kind", "instant_due_at",
+              "due_date", "handled_at", "item_name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

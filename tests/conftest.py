@@ -9,6 +9,7 @@ here before anything imports Qt.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,6 +20,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never touch the developer's real config or keyring from a test.
 os.environ.setdefault("COUNTER_CONFIG", os.devnull + ".counter-test.toml")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+# The compiled catalogue goes to a cache folder of this test run, not the user's.
+os.environ.setdefault("COUNTER_CACHE_DIR", tempfile.mkdtemp(prefix="kuaiban-test-cache-"))
 # A use case that opens a transaction on the GUI thread fails the test (runtime.py).
 os.environ.setdefault("COUNTER_STRICT_THREADS", "1")
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -54,7 +54,9 @@ from counter_app.store.models import (
     Ticket,
     User,
 )
-from printing.pdf.followup_report import ReportSheet, SheetStep
+
+if TYPE_CHECKING:
+    from printing.pdf.followup_report import ReportSheet
 
 
 class FollowUpError(ValueError):
@@ -514,6 +516,7 @@ def report_sheet_data(
     """Plain data for printing.pdf.followup_report (no ORM objects leave here); ID
     and phone numbers typed into the comment and the steps are masked."""
     from counter_app.logs import scrub
+    from printing.pdf.followup_report import ReportSheet, SheetStep  # reportlab: on use
 
     row = get_row(session, deps, settings, followup_id)
     fu = session.get(FollowUp, followup_id)

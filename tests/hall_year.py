@@ -212,9 +212,13 @@ class HallYear:
     """Writes the hall's days into an empty, migrated database."""
 
     def __init__(self, engine: Engine, catalogue: Catalogue, calendar: WorkCalendar,
-                 shape: Shape = Shape(), seed: int = 2026, hall: str = HALL) -> None:
+                 shape: Shape = Shape(), seed: int = 2026, hall: str = HALL,
+                 staff_prefix: str = "") -> None:
+        """`staff_prefix` keeps staff numbers apart when several halls share a database
+        (with `ids` and `applicants` carried from one hall's generator to the next)."""
         self.engine, self.catalogue, self.calendar = engine, catalogue, calendar
         self.shape, self.seed, self.hall = shape, seed, hall
+        self.staff_prefix = staff_prefix
         self.w = Writer(engine)
         self.ids = _Ids()
         self.applicants = 0
@@ -222,10 +226,9 @@ class HallYear:
         self.item_table = tuple((i, 3.0 if i.case_kind is CaseKind.INSTANT else 1.0)
                                 for i in items)
         self.bundles = list(catalogue.bundles.values())
-        self.tellers = list(range(1, shape.tellers + 1))
-        self.backoffice = list(range(shape.tellers + 1, shape.tellers + shape.backoffice + 1))
-        self.supervisors = list(range(shape.tellers + shape.backoffice + 1,
-                                      shape.tellers + shape.backoffice + shape.supervisors + 1))
+        self.tellers: list[int] = []  # user ids, made by _staff
+        self.backoffice: list[int] = []
+        self.supervisors: list[int] = []
 
     # -- the whole run ------------------------------------------------------------------
 
@@ -259,17 +262,19 @@ class HallYear:
         at = _local(day, 7 * 60)
         rng = random.Random(self.seed)
         password = hash_password("secret1")  # every generated staff member
-        for uid in self.tellers + self.backoffice + self.supervisors:
-            if uid in self.tellers:
-                role, no = "teller", 1000 + uid
-            elif uid in self.backoffice:
-                role, no = "backoffice", 2000 + uid
-            else:
-                role, no = "supervisor", 9000 + uid
-            name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
-            self.w.add("users", id=self.ids("users"), staff_no=str(no), name=name, role=role,
-                       unit_code=None, password_hash=password, active=True,
-                       created_at=at)
+        self.tellers, self.backoffice, self.supervisors = [], [], []
+        for role, count, base, ids in (
+            ("teller", self.shape.tellers, 1000, self.tellers),
+            ("backoffice", self.shape.backoffice, 2000, self.backoffice),
+            ("supervisor", self.shape.supervisors, 9000, self.supervisors),
+        ):
+            for _ in range(count):
+                uid = self.ids("users")
+                ids.append(uid)
+                name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+                self.w.add("users", id=uid, staff_no=f"{self.staff_prefix}{base + uid}",
+                           name=name, role=role, unit_code=None, password_hash=password,
+                           active=True, created_at=at)
 
     # -- one working day ----------------------------------------------------------------
 

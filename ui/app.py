@@ -184,9 +184,25 @@ def _run(app: Any, command: str, args: argparse.Namespace, rt: Any, actor: Any =
         window.showFullScreen()
     else:
         window.showMaximized()
+        _warm_papers()
     code = app.exec()
     ctx.close()
     return code
+
+
+def _warm_papers() -> None:
+    """Parse the PDF fonts (9 MB of TTF) behind the first frame, so the teller's first
+    receipt does not wait for them (they are parsed once per process)."""
+
+    def warm() -> None:
+        try:
+            from printing import fonts
+
+            fonts.register_fonts()
+        except Exception:  # the first paper will say what is wrong
+            log.exception("PDF fonts not loaded in advance")
+
+    threading.Thread(target=warm, name="warm-papers", daemon=True).start()
 
 
 def _first_line(exc: BaseException) -> str:

@@ -337,7 +337,8 @@ class _Joined:
     teller: str | None
 
 
-def _row(fu: FollowUp, j: _Joined, today: date, deps: Deps, policy: Policy) -> FollowUpRow:
+def _row(fu: FollowUp, j: _Joined, today: date, deps: Deps, policy: Policy,
+         with_steps: bool = True) -> FollowUpRow:
     sla, text = sla_of(fu, today, deps.calendar, policy)
     level = Satisfaction(j.satisfaction) if j.satisfaction else None
     return FollowUpRow(
@@ -368,7 +369,7 @@ def _row(fu: FollowUp, j: _Joined, today: date, deps: Deps, policy: Policy) -> F
             StepRow(s.kind, StepKind(s.kind).label, s.actor_name, s.at, fmt_local(s.at), s.what,
                     dict(s.detail or {}))
             for s in fu.steps
-        ),
+        ) if with_steps else (),
     )
 
 
@@ -383,8 +384,10 @@ def _open() -> Any:
 
 
 def _rows(session: Session, deps: Deps, settings: Settings, *where: Any,
-          order: Any = None, limit: int | None = None) -> list[FollowUpRow]:
-    """Follow-ups with what their rows show, in one query (steps in a second)."""
+          order: Any = None, limit: int | None = None,
+          with_steps: bool = True) -> list[FollowUpRow]:
+    """Follow-ups with what their rows show, in one query (their steps in a second,
+    when asked for: a list shows none; the pane shows one follow-up's)."""
     stmt = (
         select(FollowUp, Rating.satisfaction, Rating.reasons, Rating.comment,
                RatingSession.business, Case.case_no, Applicant.name, User.name)
@@ -393,15 +396,17 @@ def _rows(session: Session, deps: Deps, settings: Settings, *where: Any,
         .outerjoin(Case, Case.id == FollowUp.case_id)
         .outerjoin(Applicant, Applicant.id == FollowUp.applicant_id)
         .outerjoin(User, User.id == FollowUp.teller_id)
-        .options(selectinload(FollowUp.steps))
         .where(*where)
         .order_by(*(order if order is not None else (FollowUp.id,)))
     )
+    if with_steps:
+        stmt = stmt.options(selectinload(FollowUp.steps))
     if limit is not None:
         stmt = stmt.limit(limit)
     today = business_date(deps.clock())
     policy = policy_from(settings)
-    return [_row(fu, _Joined(*rest), today, deps, policy) for fu, *rest in session.execute(stmt)]
+    return [_row(fu, _Joined(*rest), today, deps, policy, with_steps)
+            for fu, *rest in session.execute(stmt)]
 
 
 def _by_urgency(rows: list[FollowUpRow]) -> list[FollowUpRow]:
@@ -412,10 +417,11 @@ def _by_urgency(rows: list[FollowUpRow]) -> list[FollowUpRow]:
 def ledger(session: Session, deps: Deps, settings: Settings, hall_code: str, *,
            open_only: bool = False, teller_id: int | None = None,
            since: date | None = None, recent_days: int | None = RECENT_DAYS,
-           window_no: str | None = None) -> list[FollowUpRow]:
+           window_no: str | None = None, with_steps: bool = True) -> list[FollowUpRow]:
     """The follow-up ledger: open ones and, unless `open_only`, those opened in the
     last `recent_days` (None: all of them) or since `since`; overdue first, then due
-    soon, then by deadline. Bounded by what is open and recent, not by history."""
+    soon, then by deadline. Bounded by what is open and recent, not by history.
+    `with_steps=False`: the rows without their steps (a list; `get_row` has them)."""
     where = [FollowUp.hall_code == hall_code]
     if teller_id is not None:
         where.append(FollowUp.teller_id == teller_id)
@@ -428,7 +434,7 @@ def ledger(session: Session, deps: Deps, settings: Settings, hall_code: str, *,
     elif recent_days is not None and since is None:
         cutoff = business_date(deps.clock()) - timedelta(days=recent_days)
         where.append(_open() | (FollowUp.opened_at >= _midnight(cutoff)))
-    return _by_urgency(_rows(session, deps, settings, *where))
+    return _by_urgency(_rows(session, deps, settings, *where, with_steps=with_steps))
 
 
 @dataclass(frozen=True)
@@ -447,7 +453,8 @@ def ledger_page(session: Session, deps: Deps, settings: Settings, hall_code: str
         where.append(FollowUp.window_no == window_no)
     if before_id is not None:
         where.append(FollowUp.id < before_id)
-    rows = _rows(session, deps, settings, *where, order=(FollowUp.id.desc(),), limit=limit + 1)
+    rows = _rows(session, deps, settings, *where, order=(FollowUp.id.desc(),), limit=limit + 1,
+                 with_steps=False)
     more = len(rows) > limit
     rows = rows[:limit]
     return LedgerPage(tuple(rows), rows[-1].id if more and rows else None)

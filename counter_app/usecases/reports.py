@@ -48,7 +48,7 @@ class Board:
     the next incremental load needs: the sections as loaded and their marks."""
 
     summary: ShiftSummary
-    followups: tuple[followup.FollowUpRow, ...]  # open and recent (older: ledger_page)
+    followups: tuple[followup.FollowUpRow, ...]  # open and recent, without their steps
     outbox: outbox.Summary  # delivered: today
     last_followup_id: int
     sections: reports.Sections
@@ -91,7 +91,7 @@ def board(rt: Runtime, query: ShiftQuery, previous: Board | None = None) -> Boar
             previous.sections if previous is not None else None, changed)
         if previous is None or "followups" in changed:
             rows = tuple(followup.ledger(session, rt.deps, rt.settings, hall,
-                                         window_no=query.window))
+                                         window_no=query.window, with_steps=False))
         else:
             rows = previous.followups
         box = outbox.summary(session, delivered_since=scope.start)

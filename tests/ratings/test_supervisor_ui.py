@@ -132,7 +132,14 @@ def test_a_follow_up_step_from_the_ledger(qtbot, hall) -> None:  # type: ignore[
     qtbot.waitUntil(lambda: w.loads > loads, timeout=10_000)
     row = next(r for r in w.board.followups if r.id == fid)
     assert row.callback_done and row.status == followup.Status.CALLED_BACK
-    assert row.steps[-1].actor == "王丽"
+    # the pane shows the follow-up with its steps, the new one last
+    qtbot.mouseClick(w.fu_table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=w.fu_table.visualRect(w.fu_table.model().index(
+                         w.fu_table.row_model.find(fid), 0)).center())
+    qtbot.waitUntil(lambda: w.fu_pane.row is not None and w.fu_pane.row.id == fid
+                    and bool(w.fu_pane.row.steps), timeout=10_000)
+    assert w.fu_pane.row.steps[-1].actor == "王丽"
+    assert "再次回访" in w.fu_pane.row.steps[-1].what
     w.close()
 
 

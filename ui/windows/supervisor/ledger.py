@@ -93,10 +93,9 @@ class LedgerTab(QSplitter):
             f"　（整改期限按工作日计算；已办结的显示最近 {followup.RECENT_DAYS} 天）")
         self._fill()
         selected = self.pane.current_id
-        if selected is not None:  # the pane leads: its ticket, with fresh figures
-            row = self.table.select_key(selected, quiet=True)
-            if row is not None:
-                self.pane.show_row(row)
+        if selected is not None:  # the pane leads: its follow-up, with fresh figures
+            if self.table.select_key(selected, quiet=True) is not None:
+                self._show_full(selected)
         elif rows:
             self.table.select_key(rows[0].id)  # shows it in the pane
 
@@ -121,4 +120,14 @@ class LedgerTab(QSplitter):
 
     def _selected(self, row: followup.FollowUpRow | None) -> None:
         if row is not None:
+            self._show_full(row.id)
+
+    def _show_full(self, followup_id: int) -> None:
+        """The pane shows the follow-up with its steps (the list's rows have none)."""
+        self.ctx.call(lambda rt: followups.followup_row(rt, followup_id), self._full,
+                      runner=self.runner)
+
+    def _full(self, row: followup.FollowUpRow) -> None:
+        current = self.table.current()
+        if current is not None and current.id == row.id:  # still the one selected
             self.pane.show_row(row)

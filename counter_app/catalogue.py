@@ -145,7 +145,7 @@ def default_catalogue() -> Catalogue:
 
 
 #: Bump when the loader builds a different Catalogue from the same files.
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 
 
 def cached_catalogue(directory: Path, cache: Path | None = None) -> Catalogue:
@@ -170,6 +170,7 @@ def cached_catalogue(directory: Path, cache: Path | None = None) -> Catalogue:
             TypeError, ValueError):
         pass
     catalogue = _load_files(files, str(directory))
+    catalogue.prepare_search()  # kept in the compiled copy: the first keystroke is fast too
     _write_cache(target, catalogue)
     return catalogue
 

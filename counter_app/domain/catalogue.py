@@ -242,13 +242,8 @@ class Catalogue:
         if not q:
             hits = [SearchHit("bundle", b.code, b.name, 0) for b in self.bundles.values()]
             return hits[:limit]
-        if self._index is None:
-            self._index = [_Entry.of("bundle", b.code, b.name, b.pinyin, (), (), 5)
-                           for b in self.bundles.values()]
-            self._index += [_Entry.of("item", i.code, i.name, i.pinyin, i.aliases,
-                                      (i.basic_code,), 0) for i in self.items.values()]
         hits = []
-        for entry in self._index:
+        for entry in self.prepare_search():
             if q in entry.text:
                 score = entry.score(q)
                 if score:
@@ -256,6 +251,16 @@ class Catalogue:
                                           score + entry.bonus))
         hits.sort(key=lambda h: (-h.score, h.kind != "bundle", h.name))
         return hits[:limit]
+
+    def prepare_search(self) -> list[_Entry]:
+        """The search index (built once; the compiled catalogue carries it)."""
+        if self._index is None:
+            index = [_Entry.of("bundle", b.code, b.name, b.pinyin, (), (), 5)
+                     for b in self.bundles.values()]
+            index += [_Entry.of("item", i.code, i.name, i.pinyin, i.aliases,
+                                (i.basic_code,), 0) for i in self.items.values()]
+            self._index = index
+        return self._index
 
     # -- resolution -----------------------------------------------------------
     def resolve_items(

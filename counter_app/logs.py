@@ -13,7 +13,7 @@ from pathlib import Path
 
 from counter_app.config import log_dir
 from counter_app.domain.masking import mask_id, mask_phone
-from counter_app.store.db import private_dir, private_file
+from counter_app.store.files import private_dir, private_file
 
 QUIET_LOGGERS = ("alembic",)  # INFO on every command; their warnings still pass
 

@@ -30,7 +30,7 @@ from counter_app.domain.clock import Clock, business_date, system_clock
 from counter_app.domain.workcal import WorkCalendar, load_overrides
 from counter_app.secrets import db_password
 from counter_app.services.context import Deps, Desk
-from counter_app.store import migrate
+from counter_app.store import schema_version
 from counter_app.store.db import (
     make_engine,
     normalize_url,
@@ -109,6 +109,21 @@ class Runtime:
         self.engine.dispose()
 
 
+def _migrate(engine: Engine) -> None:
+    """Bring the schema to the shipped head: a new SQLite file is a copy of the
+    migrated template when there is one; otherwise the migrations run (Alembic,
+    imported only now) and a new file's result is kept as the template."""
+    from counter_app.config.paths import cache_dir
+
+    cache = cache_dir()
+    if schema_version.copy_template(engine, cache):
+        return
+    from counter_app.store import migrate
+
+    if migrate.upgrade(engine).created:
+        schema_version.save_template(engine, cache)
+
+
 def open_runtime(
     db_url: str | None = None,
     settings: Settings | None = None,
@@ -122,7 +137,7 @@ def open_runtime(
     settings = settings or load_settings()
     url = normalize_url(db_url or settings.effective_db_url)
     engine = make_engine(url, password=db_password(url))
-    if upgrade:
-        migrate.upgrade(engine)
+    if upgrade and not schema_version.is_current(engine):
+        _migrate(engine)
     deps = Deps(default_catalogue(), default_calendar(), clock)
     return Runtime(settings, engine, session_factory(engine), read_session_factory(engine), deps)

@@ -16,16 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-
 from devices.escpos import Align, EscPosBuilder, EscPosPrinter, JobSpool
-from printing import fonts
 from printing.files import private_parents
-from printing.pdf.codes import draw_qr
 
-PDF_WIDTH = 80 * mm
-PDF_HEIGHT = 130 * mm
+PDF_SIZE_MM = (80, 130)  # the PDF slip (reportlab is loaded only to draw one)
 _ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{5,8})(\d{3}[\dXx])(?![0-9A-Za-z])")
 
 
@@ -126,6 +120,13 @@ def _wrap(text: str, columns: int) -> list[str]:
 
 def slip_pdf(slip: SlipData, path: Path | str) -> Path:
     """A one-page 80 × 130 mm PDF of the slip, fonts embedded."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    from printing import fonts
+    from printing.pdf.codes import draw_qr
+
+    PDF_WIDTH, PDF_HEIGHT = PDF_SIZE_MM[0] * mm, PDF_SIZE_MM[1] * mm  # noqa: N806
     s = safe(slip)
     fonts.register_fonts()
     path = Path(path)

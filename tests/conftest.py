@@ -58,6 +58,8 @@ def _isolate_user_folders() -> Path:
 
 TEST_ROOT = _isolate_user_folders()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The compiled catalogue goes to a cache folder of this test run, not the user's.
+os.environ["COUNTER_CACHE_DIR"] = str(TEST_ROOT / "cache")
 # A use case that opens a transaction on the GUI thread fails the test (runtime.py).
 os.environ["COUNTER_STRICT_THREADS"] = "1"
 

@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,6 @@ def run_gui(command: str, argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from counter_app.config import SettingsError, load_settings
-    from counter_app.runtime import open_runtime
     from ui.fonts import apply_app_font
     from ui.style import APP_STYLE
     from ui.translations import install_qt_chinese
@@ -82,37 +82,96 @@ def run_gui(command: str, argv: list[str]) -> int:
             papers_dir=str(demo_dir / "papers"), a4_printer=f"folder:{demo_dir / 'printed'}"
         )
         db_url = f"sqlite:///{demo_dir / 'demo.sqlite3'}"
-    try:
-        rt = open_runtime(db_url, settings)
-    except Exception as exc:  # shown to the teller, not a traceback
-        log.exception("cannot open database")
+
+    def opener() -> Any:
+        from counter_app.runtime import open_runtime  # SQLAlchemy: off the first frame
+
+        return open_runtime(db_url, settings)
+
+    if command != "demo" and command not in UNATTENDED:
+        return _log_in_and_run(app, command, args, settings, opener)
+    opened = _Opening(opener, seed=command == "demo")
+    _preload(command)  # the window's modules meanwhile, on this thread
+    rt, actor, exc = opened.result()
+    if rt is None:  # shown to the teller, not a traceback
+        log.error("cannot open database: %s", exc)
         QMessageBox.critical(None, "快办柜台", f"无法打开数据库：\n{_first_line(exc)}")
         return 3
     try:
-        return _run(app, command, args, rt)
+        return _run(app, command, args, rt, actor)
     finally:
         rt.close()
         if demo_dir is not None:
             shutil.rmtree(demo_dir, ignore_errors=True)
 
 
-def _run(app: Any, command: str, args: argparse.Namespace, rt: Any) -> int:
+class _Opening:
+    """The database opened (and, for the demo, seeded) on a worker thread while the
+    GUI thread loads the window's modules: scrypt, SQLite and the disk wait in
+    parallel with the imports."""
+
+    def __init__(self, opener: Any, *, seed: bool) -> None:
+        self.rt: Any = None
+        self.actor: Any = None
+        self.exc: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, args=(opener, seed),
+                                       name="open-database", daemon=True)
+        self.thread.start()
+
+    def _work(self, opener: Any, seed: bool) -> None:
+        try:
+            self.rt = opener()
+            if seed:
+                from counter_app.demo import seed as fill
+
+                self.actor = fill(self.rt)
+        except Exception as exc:  # reported on the GUI thread
+            log.exception("cannot open database")
+            self.exc = exc
+
+    def result(self) -> tuple[Any, Any, BaseException | None]:
+        self.thread.join()
+        if self.exc is not None and self.rt is not None:
+            self.rt.close()
+            self.rt = None
+        return self.rt, self.actor, self.exc
+
+
+def _preload(command: str) -> None:
+    """Import the surface's window (no widget is made here)."""
+    import importlib
+
+    module = {"demo": "ui.windows.teller", "kiosk": "ui.windows.kiosk",
+              "display": "ui.windows.display"}.get(command)
+    if module:
+        importlib.import_module(module)
+
+
+def _log_in_and_run(app: Any, command: str, args: argparse.Namespace, settings: Any,
+                    opener: Any) -> int:
+    """The login dialog first (shown before the database is even open: it opens
+    behind the dialog), then the surface."""
+    from ui.windows.login import LoginDialog
+
+    dialog = LoginDialog.opening(settings, opener)
+    accepted = dialog.exec() == LoginDialog.DialogCode.Accepted and dialog.actor is not None
+    dialog.runner.wait_idle(30_000)  # an open still under way ends before we go on
+    rt = dialog.rt
+    try:
+        if not accepted or rt is None:
+            return 0  # the teller closed the dialog: nothing to report
+        return _run(app, command, args, rt, dialog.actor)
+    finally:
+        if rt is not None:
+            rt.close()
+
+
+def _run(app: Any, command: str, args: argparse.Namespace, rt: Any, actor: Any = None) -> int:
     from ui.context import AppContext
 
-    if command == "demo":
-        from counter_app.demo import seed
-
-        actor = seed(rt)
+    if command == "demo":  # seeded while the window's modules loaded (_Opening)
         devices = "simulated" if args.devices == "config" else args.devices
-    elif command in UNATTENDED:  # the kiosk and the hall display run without a login
-        actor, devices = None, args.devices
-    else:
-        from ui.windows.login import LoginDialog
-
-        dialog = LoginDialog(rt)
-        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.actor is None:
-            return 0  # the teller closed the dialog: nothing to report
-        actor = dialog.actor
+    else:  # logged in, or the kiosk and the hall display, which run without a login
         devices = args.devices
 
     ctx = AppContext(rt, actor)
@@ -127,9 +186,25 @@ def _run(app: Any, command: str, args: argparse.Namespace, rt: Any) -> int:
         window.showFullScreen()
     else:
         window.showMaximized()
+        _warm_papers()
     code = app.exec()
     ctx.close()
     return code
+
+
+def _warm_papers() -> None:
+    """Parse the PDF fonts (9 MB of TTF) behind the first frame, so the teller's first
+    receipt does not wait for them (they are parsed once per process)."""
+
+    def warm() -> None:
+        try:
+            from printing import fonts
+
+            fonts.register_fonts()
+        except Exception:  # the first paper will say what is wrong
+            log.exception("PDF fonts not loaded in advance")
+
+    threading.Thread(target=warm, name="warm-papers", daemon=True).start()
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,7 +1,7 @@
 """`counter-app followup …`: the bad-rating ledger, its steps, the 报告单. Steps are
 the supervisor's: log in with `--staff-no`.
 
-    counter-app followup list [--open] [--json]
+    counter-app followup list [--open | --all] [--json]
     counter-app followup step ID callback --what "已电话回访…" --staff-no 9001
     counter-app followup step ID verify --finding valid --what "…"
     counter-app followup step ID rectify --mode ledger --deadline 2026-10-12 --what "…"
@@ -29,6 +29,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     fl = fu.add_parser("list", help="差评工单台账", parents=[common])
     fl.add_argument("--open", action="store_true", help="只看未办结")
+    fl.add_argument("--all", action="store_true",
+                    help="全部工单（默认：未办结的和最近一周的）")
     fl.add_argument("--json", action="store_true")
     fl.set_defaults(handler=cmd_followup_list)
 
@@ -65,7 +67,7 @@ def cmd_followup_list(args: argparse.Namespace) -> int:
     from counter_app.usecases import followups
 
     with runner.runtime(args) as rt:
-        rows = followups.ledger(rt, open_only=args.open)
+        rows = followups.ledger(rt, open_only=args.open, everything=args.all)
     if args.json:
         print_json([
             {

@@ -24,6 +24,13 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
 
 
+def cache_dir() -> Path:
+    """Files the counter can rebuild (the compiled catalogue): COUNTER_CACHE_DIR, else
+    the platform cache folder."""
+    return Path(os.environ.get(f"{ENV_PREFIX}CACHE_DIR")
+                or platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
+
+
 def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
 

@@ -265,23 +265,35 @@ class Catalogue:
     fields: dict[str, FieldDef] = field(default_factory=dict)
 
     # -- search ---------------------------------------------------------------
+    _index: list[_Entry] | None = field(default=None, init=False, repr=False, compare=False)
+
     def search(self, query: str, limit: int = 30) -> list[SearchHit]:
-        """Bundles and items by name, code or pinyin initials, best first."""
+        """Bundles and items by name, code or pinyin initials, best first. Each keystroke
+        scans a prepared index: one substring test per entry on its lower-cased text,
+        the score only for the entries that contain the query at all."""
         q = query.strip().lower()
         if not q:
             hits = [SearchHit("bundle", b.code, b.name, 0) for b in self.bundles.values()]
             return hits[:limit]
         hits = []
-        for bundle in self.bundles.values():
-            score = _score(q, bundle.code, bundle.name, bundle.pinyin, ())
-            if score:
-                hits.append(SearchHit("bundle", bundle.code, bundle.name, score + 5))
-        for item in self.items.values():
-            score = _score(q, item.code, item.name, item.pinyin, item.aliases, item.basic_code)
-            if score:
-                hits.append(SearchHit("item", item.code, item.name, score))
+        for entry in self.prepare_search():
+            if q in entry.text:
+                score = entry.score(q)
+                if score:
+                    hits.append(SearchHit(entry.kind, entry.code, entry.name,
+                                          score + entry.bonus))
         hits.sort(key=lambda h: (-h.score, h.kind != "bundle", h.name))
         return hits[:limit]
+
+    def prepare_search(self) -> list[_Entry]:
+        """The search index (built once; the compiled catalogue carries it)."""
+        if self._index is None:
+            index = [_Entry.of("bundle", b.code, b.name, b.pinyin, (), (), 5)
+                     for b in self.bundles.values()]
+            index += [_Entry.of("item", i.code, i.name, i.pinyin, i.aliases,
+                                (i.basic_code,), 0) for i in self.items.values()]
+            self._index = index
+        return self._index
 
     # -- resolution -----------------------------------------------------------
     def resolve_items(
@@ -406,17 +418,41 @@ def merge_fields(items: Iterable[Item]) -> list[MergedField]:
     return list(merged.values())
 
 
-def _score(q: str, code: str, name: str, pinyin: str, aliases: Iterable[str], *codes: str) -> int:
-    if q == code.lower() or any(q == c.lower() for c in codes if c):
-        return 100
-    if name == q:
-        return 95
-    if code.lower().startswith(q) or any(c and c.lower().startswith(q) for c in codes):
-        return 80
-    if pinyin.startswith(q):
-        return 70
-    if q in name.lower() or any(q in a.lower() for a in aliases):
-        return 60 - min(len(name), 30) // 3
-    if q in pinyin:
-        return 40
-    return 0
+@dataclass(frozen=True)
+class _Entry:
+    """A bundle or an item as the search reads it: lower-cased once."""
+
+    kind: str
+    code: str
+    name: str
+    code_l: str
+    codes_l: tuple[str, ...]  # other codes (the basic code)
+    name_l: str
+    pinyin: str
+    aliases_l: tuple[str, ...]
+    text: str  # everything a query can match, for the first test
+    bonus: int
+
+    @classmethod
+    def of(cls, kind: str, code: str, name: str, pinyin: str, aliases: Iterable[str],
+           codes: Iterable[str], bonus: int) -> _Entry:
+        codes_l = tuple(c.lower() for c in codes if c)
+        aliases_l = tuple(a.lower() for a in aliases)
+        text = "\x00".join((code.lower(), *codes_l, name.lower(), *aliases_l, pinyin))
+        return cls(kind, code, name, code.lower(), codes_l, name.lower(), pinyin, aliases_l,
+                   text, bonus)
+
+    def score(self, q: str) -> int:
+        if q == self.code_l or q in self.codes_l:
+            return 100
+        if self.name == q:
+            return 95
+        if self.code_l.startswith(q) or any(c.startswith(q) for c in self.codes_l):
+            return 80
+        if self.pinyin.startswith(q):
+            return 70
+        if q in self.name_l or any(q in a for a in self.aliases_l):
+            return 60 - min(len(self.name), 30) // 3
+        if q in self.pinyin:
+            return 40
+        return 0

@@ -16,14 +16,14 @@ listeners (hall_events), so a supervisor on another PC sees it within seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from counter_app.config import Settings
-from counter_app.domain.clock import business_date, fmt_local
+from counter_app.domain.clock import CHINA, business_date, fmt_local
 from counter_app.domain.followup import (
     CHANNEL_LABELS,
     FOLLOWUP_TRANSITIONS,
@@ -54,7 +54,9 @@ from counter_app.store.models import (
     Ticket,
     User,
 )
-from printing.pdf.followup_report import ReportSheet, SheetStep
+
+if TYPE_CHECKING:
+    from printing.pdf.followup_report import ReportSheet
 
 
 class FollowUpError(ValueError):
@@ -322,23 +324,35 @@ class FollowUpRow:
 
 
 
-def _row(fu: FollowUp, rating: Rating, rs: RatingSession, case: Case | None,
-         person: Applicant | None, teller: User | None, today: date, deps: Deps,
-         policy: Policy) -> FollowUpRow:
+@dataclass(frozen=True)
+class _Joined:
+    """What a ledger row shows of the rating, its session, case, applicant and teller."""
+
+    satisfaction: str | None
+    reasons: list[Any] | None
+    comment: str
+    business: str
+    case_no: str | None
+    applicant: str | None
+    teller: str | None
+
+
+def _row(fu: FollowUp, j: _Joined, today: date, deps: Deps, policy: Policy,
+         with_steps: bool = True) -> FollowUpRow:
     sla, text = sla_of(fu, today, deps.calendar, policy)
-    level = Satisfaction(rating.satisfaction) if rating.satisfaction else None
+    level = Satisfaction(j.satisfaction) if j.satisfaction else None
     return FollowUpRow(
         id=fu.id,
         opened_at=fu.opened_at,
         opened_text=fmt_local(fu.opened_at),
-        case_no=case.case_no if case else "",
-        business=rs.business,
+        case_no=j.case_no or "",
+        business=j.business,
         window_no=fu.window_no,
-        teller=teller.name if teller else "",
+        teller=j.teller or "",
         level=level.label if level else "",
-        reasons=tuple(Reason(r).label for r in rating.reasons or ()),
-        comment=rating.comment,
-        applicant=mask_name(person.name) if person else "匿名",
+        reasons=tuple(Reason(r).label for r in j.reasons or ()),
+        comment=j.comment,
+        applicant=mask_name(j.applicant) if j.applicant else "匿名",
         real_name=fu.real_name,
         status=fu.status,
         status_label=FollowUpStatus(fu.status).label,
@@ -355,46 +369,105 @@ def _row(fu: FollowUp, rating: Rating, rs: RatingSession, case: Case | None,
             StepRow(s.kind, StepKind(s.kind).label, s.actor_name, s.at, fmt_local(s.at), s.what,
                     dict(s.detail or {}))
             for s in fu.steps
-        ),
+        ) if with_steps else (),
     )
+
+
+#: The ledger on screen: every open follow-up and those opened in the last week;
+#: older, finished ones are paged (`ledger_page`).
+RECENT_DAYS = 7
+
+
+def _open() -> Any:
+    """Not finished: not closed, or closed with the 报告单 not sent yet."""
+    return (FollowUp.status != Status.CLOSED) | FollowUp.reported_at.is_(None)
+
+
+def _rows(session: Session, deps: Deps, settings: Settings, *where: Any,
+          order: Any = None, limit: int | None = None,
+          with_steps: bool = True) -> list[FollowUpRow]:
+    """Follow-ups with what their rows show, in one query (their steps in a second,
+    when asked for: a list shows none; the pane shows one follow-up's)."""
+    stmt = (
+        select(FollowUp, Rating.satisfaction, Rating.reasons, Rating.comment,
+               RatingSession.business, Case.case_no, Applicant.name, User.name)
+        .join(Rating, Rating.id == FollowUp.rating_id)
+        .join(RatingSession, RatingSession.id == Rating.session_id)
+        .outerjoin(Case, Case.id == FollowUp.case_id)
+        .outerjoin(Applicant, Applicant.id == FollowUp.applicant_id)
+        .outerjoin(User, User.id == FollowUp.teller_id)
+        .where(*where)
+        .order_by(*(order if order is not None else (FollowUp.id,)))
+    )
+    if with_steps:
+        stmt = stmt.options(selectinload(FollowUp.steps))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    today = business_date(deps.clock())
+    policy = policy_from(settings)
+    return [_row(fu, _Joined(*rest), today, deps, policy, with_steps)
+            for fu, *rest in session.execute(stmt)]
+
+
+def _by_urgency(rows: list[FollowUpRow]) -> list[FollowUpRow]:
+    rank = {Sla.OVERDUE: 0, Sla.DUE_SOON: 1, Sla.OK: 2, Sla.DONE: 3}
+    return sorted(rows, key=lambda r: (rank[r.sla], r.rectify_due or date.max, r.id))
 
 
 def ledger(session: Session, deps: Deps, settings: Settings, hall_code: str, *,
            open_only: bool = False, teller_id: int | None = None,
-           since: date | None = None) -> list[FollowUpRow]:
-    """The follow-up ledger: overdue first, then due soon, then by deadline."""
-    stmt = select(FollowUp).options(selectinload(FollowUp.steps)).where(
-        FollowUp.hall_code == hall_code
-    )
-    if open_only:
-        stmt = stmt.where((FollowUp.status != Status.CLOSED) | FollowUp.reported_at.is_(None))
+           since: date | None = None, recent_days: int | None = RECENT_DAYS,
+           window_no: str | None = None, with_steps: bool = True) -> list[FollowUpRow]:
+    """The follow-up ledger: open ones and, unless `open_only`, those opened in the
+    last `recent_days` (None: all of them) or since `since`; overdue first, then due
+    soon, then by deadline. Bounded by what is open and recent, not by history.
+    `with_steps=False`: the rows without their steps (a list; `get_row` has them)."""
+    where = [FollowUp.hall_code == hall_code]
     if teller_id is not None:
-        stmt = stmt.where(FollowUp.teller_id == teller_id)
-    rows = session.scalars(stmt.order_by(FollowUp.id)).all()
-    today = business_date(deps.clock())
-    policy = policy_from(settings)
-    out = []
-    for fu in rows:
-        if since is not None and business_date(fu.opened_at) < since:
-            continue
-        rating = session.get(Rating, fu.rating_id)
-        assert rating is not None
-        rs = session.get(RatingSession, rating.session_id)
-        assert rs is not None
-        case = session.get(Case, fu.case_id) if fu.case_id else None
-        person = session.get(Applicant, fu.applicant_id) if fu.applicant_id else None
-        teller = session.get(User, fu.teller_id) if fu.teller_id else None
-        out.append(_row(fu, rating, rs, case, person, teller, today, deps, policy))
-    rank = {Sla.OVERDUE: 0, Sla.DUE_SOON: 1, Sla.OK: 2, Sla.DONE: 3}
-    out.sort(key=lambda r: (rank[r.sla], r.rectify_due or date.max, r.id))
-    return out
+        where.append(FollowUp.teller_id == teller_id)
+    if window_no:
+        where.append(FollowUp.window_no == window_no)
+    if since is not None:
+        where.append(FollowUp.opened_at >= _midnight(since))
+    if open_only:
+        where.append(_open())
+    elif recent_days is not None and since is None:
+        cutoff = business_date(deps.clock()) - timedelta(days=recent_days)
+        where.append(_open() | (FollowUp.opened_at >= _midnight(cutoff)))
+    return _by_urgency(_rows(session, deps, settings, *where, with_steps=with_steps))
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    rows: tuple[FollowUpRow, ...]
+    before_id: int | None  # pass back for the next (older) page; None: no more
+
+
+def ledger_page(session: Session, deps: Deps, settings: Settings, hall_code: str, *,
+                before_id: int | None = None, limit: int = 100,
+                window_no: str | None = None) -> LedgerPage:
+    """Older finished follow-ups (not on the ledger's first screen), newest first."""
+    cutoff = business_date(deps.clock()) - timedelta(days=RECENT_DAYS)
+    where = [FollowUp.hall_code == hall_code, ~_open(), FollowUp.opened_at < _midnight(cutoff)]
+    if window_no:
+        where.append(FollowUp.window_no == window_no)
+    if before_id is not None:
+        where.append(FollowUp.id < before_id)
+    rows = _rows(session, deps, settings, *where, order=(FollowUp.id.desc(),), limit=limit + 1,
+                 with_steps=False)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return LedgerPage(tuple(rows), rows[-1].id if more and rows else None)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=CHINA)
 
 
 def get_row(session: Session, deps: Deps, settings: Settings, followup_id: int) -> FollowUpRow:
-    fu = session.get(FollowUp, followup_id)
-    if fu is None:
+    rows = _rows(session, deps, settings, FollowUp.id == followup_id)
+    if not rows:
         raise FollowUpError(f"差评工单 {followup_id} 不存在")
-    rows = [r for r in ledger(session, deps, settings, fu.hall_code) if r.id == followup_id]
     return rows[0]
 
 
@@ -450,6 +523,7 @@ def report_sheet_data(
     """Plain data for printing.pdf.followup_report (no ORM objects leave here); ID
     and phone numbers typed into the comment and the steps are masked."""
     from counter_app.logs import scrub
+    from printing.pdf.followup_report import ReportSheet, SheetStep  # reportlab: on use
 
     row = get_row(session, deps, settings, followup_id)
     fu = session.get(FollowUp, followup_id)

@@ -69,6 +69,7 @@ class Summary:
     retrying: int  # pending rows that failed at least once
     oldest_pending: datetime | None
     parked_rows: tuple[ParkedRow, ...]
+    delivered_since: datetime | None = None  # `delivered` counts from then (None: ever)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -91,42 +92,44 @@ class Summary:
         }
 
 
-def summary(session: Session, target: str = "hcp") -> Summary:
-    counts = dict(
-        session.execute(
-            select(OutboxMessage.status, func.count())
-            .where(OutboxMessage.target == target)
-            .group_by(OutboxMessage.status)
-        ).all()
-    )
-    retrying = session.scalar(
-        select(func.count()).where(
-            OutboxMessage.target == target,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.attempts > 0,
-        )
-    )
+def summary(session: Session, target: str = "hcp", *,
+            delivered_since: datetime | None = None) -> Summary:
+    """What waits, what is parked and what was delivered: all time, or since
+    `delivered_since` (the board's "today": then every count reads an index range
+    bounded by what waits or by the day, never the whole history)."""
+
+    def count(*where: Any) -> int:
+        return int(session.scalar(
+            select(func.count()).select_from(OutboxMessage)
+            .where(OutboxMessage.target == target, *where)) or 0)
+
+    pending = count(OutboxMessage.status == OutboxStatus.PENDING)
+    parked_n = count(OutboxMessage.status == OutboxStatus.PARKED)
+    if delivered_since is None:
+        delivered = count(OutboxMessage.status == OutboxStatus.DELIVERED)
+    else:
+        delivered = count(OutboxMessage.delivered_at >= delivered_since)
+    retrying = count(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.attempts > 0)
     oldest = session.scalar(
         select(func.min(OutboxMessage.created_at)).where(
             OutboxMessage.target == target, OutboxMessage.status == OutboxStatus.PENDING
         )
     )
-    parked = session.scalars(
-        select(OutboxMessage)
+    parked = session.execute(
+        select(OutboxMessage.id, OutboxMessage.key, OutboxMessage.attempts,
+               OutboxMessage.last_status, OutboxMessage.last_error, OutboxMessage.created_at)
         .where(OutboxMessage.target == target, OutboxMessage.status == OutboxStatus.PARKED)
         .order_by(OutboxMessage.id)
         .limit(200)
     ).all()
     return Summary(
-        pending=int(counts.get(OutboxStatus.PENDING, 0)),
-        delivered=int(counts.get(OutboxStatus.DELIVERED, 0)),
-        parked=int(counts.get(OutboxStatus.PARKED, 0)),
-        retrying=int(retrying or 0),
+        pending=pending,
+        delivered=delivered,
+        parked=parked_n,
+        retrying=retrying,
         oldest_pending=oldest,
-        parked_rows=tuple(
-            ParkedRow(r.id, r.key, r.attempts, r.last_status, r.last_error, r.created_at)
-            for r in parked
-        ),
+        parked_rows=tuple(ParkedRow(*r) for r in parked),
+        delivered_since=delivered_since,
     )
 
 

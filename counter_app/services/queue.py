@@ -294,7 +294,10 @@ def call_next(
         .limit(1)
         .with_for_update(skip_locked=True)
     )
-    ticket = session.scalar(stmt)
+    # No flush first: the ticket just finished is not waiting for this window either
+    # way, and the changes go out together at commit.
+    with session.no_autoflush:
+        ticket = session.scalar(stmt)
     if ticket is None:
         return None
     win.priority_run = win.priority_run + 1 if ticket.priority else 0
@@ -687,6 +690,10 @@ def _event(
             detail={k: v for k, v in detail.items() if v is not None},
         )
     )
-    hall_events.announce(session, hall.code)
+    # The wake-up for the displays goes out at commit and needs none of this
+    # transaction's rows written first: no flush for it (the rows go out once, at
+    # commit). Once per transaction and hall (hall_events).
+    with session.no_autoflush:
+        hall_events.announce(session, hall.code)
 
 

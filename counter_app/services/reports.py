@@ -16,16 +16,14 @@ Counting rules (the tests recount them from the raw rows):
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from counter_app.domain.clock import CHINA, business_date, fmt_local, local
+from counter_app.domain.case import INSTANT_MINUTES
+from counter_app.domain.clock import business_date, fmt_local
 from counter_app.domain.rating import (
     CALLBACK_FORMULA,
     LEVELS_BEST_FIRST,
@@ -35,43 +33,36 @@ from counter_app.domain.rating import (
     NotRatedCause,
     Rate,
     Satisfaction,
-    good_levels,
     good_rate_formula,
 )
 from counter_app.services import followup
-from counter_app.services.acceptance import CaseStatus
-from counter_app.services.backoffice import Sla, sla_of
 from counter_app.services.context import Deps
-from counter_app.store.models import Case, FollowUp, Rating, RatingSession, Ticket, User
+from counter_app.services.report_sections import (
+    NOT_ASKED,
+    CaseFigures,
+    DeadlineFigures,
+    FollowUpFigures,
+    Marks,
+    QueueFigures,
+    Scope,
+    Stat,
+    TellerId,
+    TellerVisits,
+    VisitFigures,
+    case_section,
+    deadline_section,
+    followup_section,
+    marks,
+    queue_section,
+    staff_names,
+    visit_section,
+)
 
-INSTANT_LIMIT = timedelta(minutes=30)
-SERVED = ("serving", "parked", "done")
-NOT_ASKED = "not_asked"
+__all__ = ["NOT_ASKED", "Marks", "Sections", "ShiftSummary", "Stat", "TellerLine", "figures",
+           "load_sections", "marks", "shift_summary"]
+
+INSTANT_LIMIT = timedelta(minutes=INSTANT_MINUTES)
 CAUSE_LABELS = {**{c.value: c.label for c in NotRatedCause}, NOT_ASKED: "未发起评价"}
-
-
-@dataclass(frozen=True)
-class Stat:
-    """Seconds: count, mean and 90th percentile (nearest rank)."""
-
-    count: int
-    mean: float | None
-    p90: float | None
-
-    @classmethod
-    def of(cls, values: list[float]) -> Stat:
-        if not values:
-            return cls(0, None, None)
-        ordered = sorted(values)
-        rank = max(1, math.ceil(0.9 * len(ordered)))
-        return cls(len(ordered), sum(ordered) / len(ordered), float(ordered[rank - 1]))
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "count": self.count,
-            "mean_seconds": None if self.mean is None else round(self.mean, 1),
-            "p90_seconds": self.p90,
-        }
 
 
 @dataclass(frozen=True)
@@ -230,18 +221,55 @@ class ShiftSummary:
         }
 
 
-# ---- building it ---------------------------------------------------------------------------
+# ---- building it: one query set per section, then composed -------------------------------
 
 
-def _day_range(day: date) -> tuple[datetime, datetime]:
-    start = datetime(day.year, day.month, day.day, tzinfo=CHINA)
-    return start, start + timedelta(days=1)
+@dataclass(frozen=True)
+class Sections:
+    """The summary's parts as loaded (the board keeps them and reloads what changed)."""
+
+    scope: Scope
+    queue: QueueFigures
+    cases: CaseFigures
+    deadlines: DeadlineFigures
+    visits: VisitFigures
+    followups: FollowUpFigures
+    names: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def teller_ids(self) -> set[int]:
+        ids = set(self.visits.by_teller) | {uid for uid, _n in self.cases.by_teller}
+        return {i for i in ids if i is not None}
 
 
-@dataclass
-class _VisitInfo:
-    teller_id: int | None
-    window_no: str
+SECTIONS = ("queue", "cases", "deadlines", "visits", "followups")
+
+
+def scope_of(deps: Deps, settings: Any, day: date | None, window: str | None) -> Scope:
+    now = deps.clock()
+    return Scope(settings.hall.code, day or business_date(now), window or None, now)
+
+
+def load_sections(session: Session, deps: Deps, settings: Any, scope: Scope,
+                  previous: Sections | None = None,
+                  only: frozenset[str] | None = None) -> Sections:
+    """Load the sections (all, or `only` these, keeping the rest of `previous`)."""
+    include_basic = bool(settings.ratings.good_counts_basic)
+
+    def want(name: str) -> bool:
+        return previous is None or only is None or name in only
+
+    loaders = {
+        "queue": lambda: queue_section(session, scope),
+        "cases": lambda: case_section(session, scope, deps.catalogue),
+        "deadlines": lambda: deadline_section(session, scope, deps.calendar),
+        "visits": lambda: visit_section(session, scope, include_basic),
+        "followups": lambda: followup_section(session, scope, deps.calendar,
+                                              followup.policy_from(settings)),
+    }
+    parts = {name: loaders[name]() if want(name) else getattr(previous, name)
+             for name in SECTIONS}
+    loaded = Sections(scope=scope, **parts)
+    return replace(loaded, names=staff_names(session, loaded.teller_ids()))
 
 
 def shift_summary(
@@ -251,240 +279,94 @@ def shift_summary(
     day: date | None = None,
     window: str | None = None,
 ) -> ShiftSummary:
-    now = deps.clock()
-    day = day or business_date(now)
-    hall = settings.hall.code
-    key = f"{day:%Y%m%d}"
-    start, end = _day_range(day)
-    include_basic = bool(getattr(settings, "good_rate_counts_basic", True))
+    scope = scope_of(deps, settings, day, window)
+    return compose(load_sections(session, deps, settings, scope), settings)
 
-    # -- tickets --
-    tq = select(Ticket).where(Ticket.hall_code == hall, Ticket.day == key)
-    if window:
-        tq = tq.where(Ticket.window_no == window)
-    tickets = session.scalars(tq).all()
-    called = [t for t in tickets if t.first_called_at is not None]
-    by_hour: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    waits: dict[int, list[int]] = defaultdict(list)
-    for t in tickets:
-        by_hour[local(t.taken_at).hour][0] += 1
-        if t.first_called_at is not None:
-            by_hour[local(t.first_called_at).hour][1] += 1
-            if t.wait_seconds is not None:
-                waits[local(t.first_called_at).hour].append(t.wait_seconds)
 
-    # -- cases --
-    cq = (
-        select(Case)
-        .options(selectinload(Case.items))
-        .where(Case.hall_code == hall, Case.accepted_at >= start, Case.accepted_at < end)
-    )
-    if window:
-        cq = cq.where(Case.window_no == window)
-    cases = session.scalars(cq).all()
-    # received but never accepted: 补正 pending or withdrawn (视为撤回), 不予受理
-    accepted = [c for c in cases if CaseStatus(c.status).was_accepted]
-    users = {u.id: u for u in session.scalars(select(User)).all()}
+def compose(s: Sections, settings: Any) -> ShiftSummary:
+    """The summary from its sections (no database)."""
+    include_basic = bool(settings.ratings.good_counts_basic)
+    q, c, v, f = s.queue, s.cases, s.visits, s.followups
 
-    def teller_name(uid: int | None) -> str:
-        return users[uid].name if uid in users else "（未记录）"
+    def name(uid: TellerId) -> str:
+        return s.names[uid][0] if uid in s.names else "（未记录）"
 
-    bundles = Counter(
-        deps.catalogue.bundles[c.bundle_code].name
-        if c.bundle_code and c.bundle_code in deps.catalogue.bundles else "单项事项"
-        for c in accepted
-    )
-    items = Counter(i.item_name for c in accepted for i in c.items)
-    windows = Counter(f"{c.window_no}号窗口" if c.window_no else "（无窗口）" for c in accepted)
-    tellers_count = Counter(teller_name(c.teller_id) for c in accepted)
-    instant_cases = [c for c in accepted if any(i.case_kind == "instant" for i in c.items)]
-    within = late = 0
-    for c in instant_cases:
-        inst = [i for i in c.items if i.case_kind == "instant"]
-        if all(i.status == "done" and i.handled_at for i in inst):
-            finished = max(i.handled_at for i in inst if i.handled_at)
-            if finished - c.accepted_at <= INSTANT_LIMIT:
-                within += 1
-            else:
-                late += 1
-        elif now - c.accepted_at > INSTANT_LIMIT:
-            late += 1
-    due_soon, overdue = _case_deadlines(session, deps, hall, window, now)
-
-    # -- visits and ratings --
-    visits: dict[str, _VisitInfo] = {}
-    for t in tickets:
-        if t.status in SERVED:
-            visits[f"T{t.id}"] = _VisitInfo(t.teller_id, t.window_no or "")
-    for c in cases:
-        if c.ticket_id is None and c.channel == "window":
-            visits.setdefault(f"C{c.id}", _VisitInfo(c.teller_id, c.window_no))
-    sq = select(RatingSession).where(RatingSession.hall_code == hall, RatingSession.day == key)
-    if window:
-        sq = sq.where(RatingSession.window_no == window)
-    sessions = session.scalars(sq.order_by(RatingSession.id)).all()
-    for rs in sessions:
-        if rs.assess_number == 1:
-            visits.setdefault(rs.visit_key, _VisitInfo(rs.teller_id, rs.window_no))
-    results = {
-        r.session_id: r
-        for r in session.scalars(
-            select(Rating).where(Rating.session_id.in_([rs.id for rs in sessions]))
-        ).all()
-    } if sessions else {}
-    rated_visits: set[str] = set()
-    last_cause: dict[str, str] = {}
-    stored: list[Rating] = []
-    for rs in sessions:
-        r = results.get(rs.id)
-        if r is None:
-            continue
-        if r.outcome == "rated":
-            rated_visits.add(rs.visit_key)
-            stored.append(r)
-        elif r.cause:
-            last_cause[rs.visit_key] = r.cause
-    rated_visits &= set(visits)
-    not_rated_keys = [k for k in visits if k not in rated_visits]
-    causes = Counter(last_cause.get(k, NOT_ASKED) for k in not_rated_keys)
-    levels = Counter(r.satisfaction for r in stored)
-    good_set = {lv.value for lv in good_levels(include_basic)}
-    good = sum(n for lv, n in levels.items() if lv in good_set)
-    bad = sum(1 for r in stored if r.bad)
-
-    # -- follow-ups --
-    fq = select(FollowUp).where(FollowUp.hall_code == hall)
-    if window:
-        fq = fq.where(FollowUp.window_no == window)
-    fus = session.scalars(fq).all()
-    policy = followup.policy_from(settings)
-    today = business_date(now)
-    of_day = [f for f in fus if start <= f.opened_at < end]
-    real = [f for f in of_day if f.real_name]
-    settled = [f for f in of_day
-               if f.rectified_at is not None or f.status == followup.Status.NOT_ADOPTED]
-    rectified = [f for f in of_day if f.rectified_at is not None]
-    timely = [f for f in rectified
-              if f.rectify_due is None or business_date(f.rectified_at) <= f.rectify_due]
-    open_fus = [f for f in fus if f.status != followup.Status.CLOSED or f.reported_at is None]
-    slas = [followup.sla_of(f, today, deps.calendar, policy)[0] for f in open_fus]
-
-    # -- handover lines --
-    lines = _teller_lines(visits, rated_visits, tickets, accepted, stored, sessions, results,
-                         fus, users, include_basic)
-
+    tellers: dict[str, int] = {}
+    for uid, n in c.by_teller:
+        tellers[name(uid)] = tellers.get(name(uid), 0) + n
     return ShiftSummary(
-        day=day,
-        hall_code=hall,
-        hall_name=getattr(settings, "hall_name", ""),
-        window=window,
-        generated_at=now,
-        tickets_taken=len(tickets),
-        tickets_called=len(called),
-        tickets_missed=sum(1 for t in tickets if t.status == "no_show"),
-        waiting=Stat.of([t.wait_seconds for t in called if t.wait_seconds is not None]),
-        service=Stat.of([t.service_seconds for t in tickets if t.status == "done"]),
-        tickets_by_hour=tuple((h, *by_hour[h]) for h in sorted(by_hour)),
-        waiting_by_hour=tuple((h, round(sum(w) / len(w) / 60, 1)) for h, w in
-                              sorted(waits.items())),
-        cases_accepted=len(accepted),
-        cases_by_bundle=tuple(bundles.most_common()),
-        cases_by_item=tuple(items.most_common()),
-        cases_by_window=tuple(sorted(windows.items())),
-        cases_by_teller=tuple(tellers_count.most_common()),
-        instant_cases=len(instant_cases),
-        instant_within_30min=within,
-        instant_late=late,
-        cases_due_soon=due_soon,
-        cases_overdue=overdue,
-        visits=len(visits),
-        rated=len(rated_visits),
-        not_rated=len(not_rated_keys),
-        not_rated_by_cause=dict(causes),
-        ratings=len(stored),
-        levels={lv.value: levels.get(lv.value, 0) for lv in LEVELS_BEST_FIRST},
-        participation=Rate(len(rated_visits), len(visits), PARTICIPATION_FORMULA),
-        good=Rate(good, len(stored), good_rate_formula(include_basic)),
-        bad_ratings=bad,
-        followups_of_day=len(of_day),
-        callbacks_done=sum(1 for f in of_day if f.callback_at is not None),
-        callback_rate=Rate(sum(1 for f in real if f.callback_at is not None), len(real),
-                           CALLBACK_FORMULA),
-        rectify_rate=Rate(len(settled), len(of_day), RECTIFY_FORMULA),
-        timely_rate=Rate(len(timely), len(rectified), TIMELY_FORMULA),
-        followups_open=len(open_fus),
-        followups_due_soon=sum(1 for s in slas if s is followup.Sla.DUE_SOON),
-        followups_overdue=sum(1 for s in slas if s is followup.Sla.OVERDUE),
-        tellers=lines,
+        day=s.scope.day,
+        hall_code=s.scope.hall,
+        hall_name=settings.hall.name,
+        window=s.scope.window,
+        generated_at=s.scope.now,
+        tickets_taken=q.taken,
+        tickets_called=q.called,
+        tickets_missed=q.missed,
+        waiting=q.waiting,
+        service=q.service,
+        tickets_by_hour=q.by_hour,
+        waiting_by_hour=q.waiting_by_hour,
+        cases_accepted=c.accepted,
+        cases_by_bundle=c.by_bundle,
+        cases_by_item=c.by_item,
+        cases_by_window=c.by_window,
+        cases_by_teller=tuple(sorted(tellers.items(), key=lambda p: -p[1])),
+        instant_cases=c.instant,
+        instant_within_30min=c.instant_within,
+        instant_late=c.instant_late,
+        cases_due_soon=s.deadlines.due_soon,
+        cases_overdue=s.deadlines.overdue,
+        visits=v.visits,
+        rated=v.rated,
+        not_rated=v.not_rated,
+        not_rated_by_cause=dict(v.not_rated_by_cause),
+        ratings=v.ratings,
+        levels={lv.value: v.levels.get(lv.value, 0) for lv in LEVELS_BEST_FIRST},
+        participation=Rate(v.rated, v.visits, PARTICIPATION_FORMULA),
+        good=Rate(v.good, v.ratings, good_rate_formula(include_basic)),
+        bad_ratings=v.bad,
+        followups_of_day=f.of_day,
+        callbacks_done=f.callbacks_done,
+        callback_rate=Rate(f.real_name_called, f.real_name, CALLBACK_FORMULA),
+        rectify_rate=Rate(f.settled, f.of_day, RECTIFY_FORMULA),
+        timely_rate=Rate(f.timely, f.rectified, TIMELY_FORMULA),
+        followups_open=f.open,
+        followups_due_soon=f.due_soon,
+        followups_overdue=f.overdue,
+        tellers=_teller_lines(s),
     )
 
 
-def _case_deadlines(session: Session, deps: Deps, hall: str, window: str | None,
-                    now: datetime) -> tuple[int, int]:
-    """Open cases (any day) whose worst sub-item is due soon / overdue now."""
-    stmt = (
-        select(Case)
-        .options(selectinload(Case.items))
-        .where(Case.hall_code == hall,
-               Case.status.in_([CaseStatus.ACCEPTED, CaseStatus.RETURNED]))
-    )
-    if window:
-        stmt = stmt.where(Case.window_no == window)
-    soon = late = 0
-    for case in session.scalars(stmt).all():
-        states = {sla_of(i, now, deps.calendar).state for i in case.items}
-        if Sla.OVERDUE in states:
-            late += 1
-        elif Sla.DUE_SOON in states:
-            soon += 1
-    return soon, late
-
-
-def _teller_lines(
-    visits: dict[str, _VisitInfo],
-    rated_visits: set[str],
-    tickets: Any,
-    accepted: Any,
-    stored: list[Rating],
-    sessions: Any,
-    results: dict[int, Rating],
-    fus: Any,
-    users: dict[int, User],
-    include_basic: bool,
-) -> tuple[TellerLine, ...]:
-    ids: set[int | None] = {v.teller_id for v in visits.values()}
-    ids |= {c.teller_id for c in accepted}
-    good_set = {lv.value for lv in good_levels(include_basic)}
+def _teller_lines(s: Sections) -> tuple[TellerLine, ...]:
+    """The handover line of everyone with a visit or an accepted case that day."""
+    ids: set[TellerId] = set(s.visits.by_teller) | {uid for uid, _n in s.cases.by_teller}
+    cases = dict(s.cases.by_teller)
     lines = []
     for uid in sorted(ids, key=lambda i: (i is None, i or 0)):
-        mine = [k for k, v in visits.items() if v.teller_id == uid]
-        my_tickets = [t for t in tickets if t.teller_id == uid and t.status == "done"]
-        my_ratings = [r for r in stored if r.teller_id == uid]
-        times = [t.first_called_at for t in tickets if t.teller_id == uid and t.first_called_at]
-        times += [c.accepted_at for c in accepted if c.teller_id == uid]
-        times += [rs.opened_at for rs in sessions if rs.teller_id == uid]
-        win = sorted({v.window_no for k, v in visits.items() if v.teller_id == uid and v.window_no})
-        user = users.get(uid) if uid is not None else None
-        lines.append(
-            TellerLine(
-                teller_id=uid,
-                name=user.name if user else "（未记录）",
-                staff_no=user.staff_no if user else "",
-                windows="、".join(win),
-                visits=len(mine),
-                tickets_done=len(my_tickets),
-                cases=sum(1 for c in accepted if c.teller_id == uid),
-                rated=sum(1 for k in mine if k in rated_visits),
-                not_rated=sum(1 for k in mine if k not in rated_visits),
-                good=sum(1 for r in my_ratings if r.satisfaction in good_set),
-                bad=sum(1 for r in my_ratings if r.bad),
-                followups_open=sum(1 for f in fus if f.teller_id == uid
-                                   and f.status != followup.Status.CLOSED),
-                service=Stat.of([t.service_seconds for t in my_tickets]),
-                first_at=fmt_local(min(times))[-5:] if times else "",
-                last_at=fmt_local(max(times))[-5:] if times else "",
-            )
-        )
+        v = s.visits.by_teller.get(uid, TellerVisits())
+        q = s.queue.by_teller.get(uid)
+        times = [t for part in (s.queue.first_last, s.cases.first_last, s.visits.first_last)
+                 for t in part.get(uid, ())]
+        name, staff_no = s.names.get(uid, ("（未记录）", "")) if uid is not None \
+            else ("（未记录）", "")
+        lines.append(TellerLine(
+            teller_id=uid,
+            name=name,
+            staff_no=staff_no,
+            windows="、".join(v.windows),
+            visits=v.visits,
+            tickets_done=q.tickets_done if q else 0,
+            cases=cases.get(uid, 0),
+            rated=v.rated,
+            not_rated=v.visits - v.rated,
+            good=v.good,
+            bad=v.bad,
+            followups_open=s.followups.open_by_teller.get(uid, 0),
+            service=q.service if q else Stat(0, None, None),
+            first_at=fmt_local(min(times))[-5:] if times else "",
+            last_at=fmt_local(max(times))[-5:] if times else "",
+        ))
     return tuple(lines)
 
 

@@ -12,14 +12,27 @@ database file); files of an older install that are ours are narrowed to 0600.
 
 from __future__ import annotations
 
-import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+
+# The private-file helpers live without SQLAlchemy (the log opens before the database).
+from counter_app.store.files import (
+    PRIVATE_DIR_MODE,
+    PRIVATE_FILE_MODE,
+    private_dir,
+    private_file,
+    private_sqlite_file,
+)
+
+__all__ = ["PRIVATE_DIR_MODE", "PRIVATE_FILE_MODE", "private_dir", "private_file",
+           "private_sqlite_file"]
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -46,52 +59,38 @@ def make_engine(url: str, *, password: str | None = None) -> Engine:
         return engine
     if password is not None and parsed.password is None:
         parsed = parsed.set(password=password)
-    return create_engine(parsed, pool_pre_ping=True)
+    engine = create_engine(parsed)
+    ping_when_idle(engine)
+    return engine
 
 
-PRIVATE_DIR_MODE = 0o700
-PRIVATE_FILE_MODE = 0o600
+#: A pooled connection unused this long is pinged before it is handed out.
+IDLE_PING_SECONDS = 10.0
 
 
-def private_dir(folder: Path) -> None:
-    """Create `folder` and any missing parents as 0700. Folders that exist are left
-    as they are: they may be shared ones (/tmp, a home directory)."""
-    missing = []
-    current = folder
-    while not current.exists():
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for path in reversed(missing):
+def ping_when_idle(engine: Engine, idle: float = IDLE_PING_SECONDS) -> None:
+    """Check a pooled connection before use only when it sat idle for a while (the
+    server may have restarted, a cable may have been pulled): a window calling
+    number after number does not pay a `SELECT 1` round trip per transaction, as
+    `pool_pre_ping` would make it. A dead connection is replaced, never handed out."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["counter_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        since = record.info.get("counter_idle_since")
+        if since is None or time.monotonic() - since < idle:
+            return
         try:
-            path.mkdir(mode=PRIVATE_DIR_MODE)
-        except FileExistsError:  # made by another process meanwhile
-            continue
-        if os.name != "nt":  # the umask may only narrow; make it exact
-            os.chmod(path, PRIVATE_DIR_MODE)
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SELECT 1")
+            dbapi_conn.rollback()
+        except Exception as exc:  # the pool reconnects and tries again
+            raise DisconnectionError(str(exc)) from exc
 
 
-def private_file(path: Path) -> None:
-    """Create `path` empty as 0600 if it does not exist; narrow it to 0600 if it
-    exists and belongs to this user."""
-    private_dir(path.parent)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE_MODE)
-    except FileExistsError:
-        if os.name != "nt" and path.stat().st_uid == os.getuid():
-            os.chmod(path, PRIVATE_FILE_MODE)
-    else:
-        os.close(fd)
-
-
-def private_sqlite_file(path: Path) -> None:
-    """The database file and its -wal and -shm companions, 0600 in a 0700 folder."""
-    private_file(path)
-    for suffix in ("-wal", "-shm", "-journal"):
-        companion = path.with_name(path.name + suffix)
-        if companion.exists():
-            private_file(companion)
 
 
 def _sqlite_on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

@@ -76,11 +76,24 @@ def take_step(rt: Runtime, cmd: TakeStep) -> FollowUpRow:
         return followup.get_row(session, deps, settings, fid)
 
 
-def ledger(rt: Runtime, *, open_only: bool = False) -> list[FollowUpRow]:
-    """The hall's follow-ups, overdue first."""
+def ledger(rt: Runtime, *, open_only: bool = False, everything: bool = False,
+           with_steps: bool = True) -> list[FollowUpRow]:
+    """The hall's follow-ups, overdue first: the open ones and those of the last
+    week (`everything`: all of them, for an export); `with_steps=False` as a list
+    on screen shows them (the pane fetches one follow-up's steps)."""
     with rt.read() as session:
         return followup.ledger(session, rt.deps, rt.settings, rt.settings.hall.code,
-                               open_only=open_only)
+                               open_only=open_only,
+                               recent_days=None if everything else followup.RECENT_DAYS,
+                               with_steps=with_steps)
+
+
+def ledger_page(rt: Runtime, before_id: int | None = None, limit: int = 100,
+                window_no: str | None = None) -> followup.LedgerPage:
+    """Older finished follow-ups, newest first, a page at a time."""
+    with rt.read() as session:
+        return followup.ledger_page(session, rt.deps, rt.settings, rt.settings.hall.code,
+                                    before_id=before_id, limit=limit, window_no=window_no)
 
 
 def followup_row(rt: Runtime, followup_id: int) -> FollowUpRow:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -21,8 +22,10 @@ from counter_app.infra import hall_listener
 from counter_app.runtime import Runtime
 from counter_app.services import audit, queue, queue_slip, queue_views
 from counter_app.services.queue import Called, Hall, Taken, TicketView
-from devices.escpos.spool import JobSpool
-from printing.slip import SlipData, SlipPrinted
+
+if TYPE_CHECKING:  # the slip's printing (reportlab, the printer drivers) loads on use
+    from devices.escpos.spool import JobSpool
+    from printing.slip import SlipData, SlipPrinted
 
 
 def _audit(session: Session, rt: Runtime, actor: Actor, what: str, number: str,
@@ -78,6 +81,7 @@ def take_ticket(rt: Runtime, cmd: TakeTicket) -> Taken:
 def slip_data(rt: Runtime, taken: Taken) -> SlipData:
     """What the slip of a ticket just taken says (the kiosk's own printer driver
     prints it)."""
+
     return queue_slip.slip_for(taken, rt.settings, hall_of(rt))
 
 
@@ -87,6 +91,7 @@ def print_ticket_slip(
     """Print the slip of a ticket just taken (blocking: run it off the GUI thread). A
     slip an ESC/POS printer could not print stays in `spool` and is printed when
     the printer is back."""
+
     return queue_slip.print_ticket(taken, rt.settings, hall_of(rt), printer, spool=spool)
 
 

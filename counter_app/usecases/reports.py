@@ -44,22 +44,57 @@ def export_shift(rt: Runtime, query: ShiftQuery, pdf: Path | None = None,
 
 @dataclass(frozen=True)
 class Board:
-    """Everything the supervisor view shows (plain data, no ORM objects)."""
+    """Everything the supervisor view shows (plain data, no ORM objects), with what
+    the next incremental load needs: the sections as loaded and their marks."""
 
     summary: ShiftSummary
-    followups: tuple[followup.FollowUpRow, ...]
-    outbox: outbox.Summary
+    followups: tuple[followup.FollowUpRow, ...]  # open and recent, without their steps
+    outbox: outbox.Summary  # delivered: today
     last_followup_id: int
+    sections: reports.Sections
+    marks: reports.Marks
+    reloaded: frozenset[str] = frozenset(reports.SECTIONS)  # what this load read
 
 
-def board(rt: Runtime, query: ShiftQuery) -> Board:
+#: Which sections read which marks (what changed → what is reloaded).
+_DEPENDS = {
+    "queue": ("queue",),
+    "cases": ("cases",),
+    "deadlines": ("cases",),
+    "visits": ("queue", "cases", "ratings"),
+    "followups": ("followups",),
+}
+
+
+def board(rt: Runtime, query: ShiftQuery, previous: Board | None = None) -> Board:
+    """The supervisor's board. With `previous` (after a hall event) only the sections
+    whose rows changed since are read again; the ledger only when a follow-up moved.
+    The outbox and the names are always read (a few index look-ups). Without it, or
+    for another day or window, everything is read (the view's timer does that, so
+    deadlines move with the clock)."""
     query.actor.require(Permission.VIEW_REPORTS)
     hall = rt.settings.hall.code
+    scope = reports.scope_of(rt.deps, rt.settings, query.day, query.window)
+    if previous is not None and (previous.sections.scope.day, previous.sections.scope.window) \
+            != (scope.day, scope.window):
+        previous = None
     with rt.read() as session:
-        summary = reports.shift_summary(session, rt.deps, rt.settings, query.day, query.window)
-        rows = followup.ledger(session, rt.deps, rt.settings, hall)
-        if query.window:
-            rows = [r for r in rows if r.window_no == query.window]
-        box = outbox.summary(session)
+        marks = reports.marks(session, hall)
+        if previous is None:
+            changed = frozenset(reports.SECTIONS)
+        else:
+            moved = {name for name in ("queue", "cases", "ratings", "followups")
+                     if getattr(marks, name) != getattr(previous.marks, name)}
+            changed = frozenset(s for s, needs in _DEPENDS.items() if moved & set(needs))
+        sections = reports.load_sections(
+            session, rt.deps, rt.settings, scope,
+            previous.sections if previous is not None else None, changed)
+        if previous is None or "followups" in changed:
+            rows = tuple(followup.ledger(session, rt.deps, rt.settings, hall,
+                                         window_no=query.window, with_steps=False))
+        else:
+            rows = previous.followups
+        box = outbox.summary(session, delivered_since=scope.start)
         last = followup.last_followup_id(session, hall)
-    return Board(summary, tuple(rows), box, last)
+    return Board(reports.compose(sections, rt.settings), rows, box, last, sections, marks,
+                 changed)

@@ -7,6 +7,7 @@ writer (Pillow).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import qrcode
@@ -101,10 +102,17 @@ def qr_matrix(data: str) -> list[list[bool]]:
 
     Error correction level M: a printed paper gets folded and stamped.
     """
+    return [list(row) for row in _qr_rows(data)]
+
+
+@functools.lru_cache(maxsize=64)
+def _qr_rows(data: str) -> tuple[tuple[bool, ...], ...]:
+    """The symbol, made once per text: every page of a paper carries the same code and
+    qrcode tries all eight masks in Python for each (tens of ms a symbol)."""
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
     qr.add_data(data)
     qr.make(fit=True)
-    return [list(row) for row in qr.get_matrix()]
+    return tuple(tuple(row) for row in qr.get_matrix())
 
 
 def draw_qr(canvas: Canvas, x: float, y: float, data: str, size: float) -> list[list[bool]]:

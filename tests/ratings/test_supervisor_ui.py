@@ -132,7 +132,14 @@ def test_a_follow_up_step_from_the_ledger(qtbot, hall) -> None:  # type: ignore[
     qtbot.waitUntil(lambda: w.loads > loads, timeout=10_000)
     row = next(r for r in w.board.followups if r.id == fid)
     assert row.callback_done and row.status == followup.Status.CALLED_BACK
-    assert row.steps[-1].actor == "王丽"
+    # the pane shows the follow-up with its steps, the new one last
+    qtbot.mouseClick(w.fu_table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=w.fu_table.visualRect(w.fu_table.model().index(
+                         w.fu_table.row_model.find(fid), 0)).center())
+    qtbot.waitUntil(lambda: w.fu_pane.row is not None and w.fu_pane.row.id == fid
+                    and bool(w.fu_pane.row.steps), timeout=10_000)
+    assert w.fu_pane.row.steps[-1].actor == "王丽"
+    assert "再次回访" in w.fu_pane.row.steps[-1].what
     w.close()
 
 
@@ -203,3 +210,40 @@ def test_teller_presses_rate_and_never_sees_the_level(qtbot, hall, tmp_path) -> 
     finally:
         service.stop()
         w.runner.wait_idle()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720)])
+def test_supervisor_view_fits_a_small_screen(qtbot, hall, tmp_path, size) -> None:  # type: ignore[no-untyped-def]
+    """A hall's PC at 1366×768 or 1280×720: nothing pushes the window past the screen,
+    the figures table opens inside it, every rating level is named under its bar, and
+    the outbox tab speaks of the provincial system, not of HTTP."""
+    from PySide6.QtCore import QPoint, QSize
+
+    from ui.windows.supervisor import SupervisorWindow
+
+    rt, _shift = hall
+    w = SupervisorWindow(AppContext(rt, _user(rt, "9001")), watch=False)
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.loads >= 1, timeout=15_000)
+    hint = w.minimumSizeHint()
+    assert hint.width() <= size[0] and hint.height() <= size[1]
+    w.chart_levels.grab()  # painted: the labels are laid out
+    assert w.chart_levels._plan[1] == 1  # no level left without its label
+    qtbot.mouseClick(w.details_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.details.isVisible(), timeout=5_000)
+    assert w.size() == QSize(*size)  # the table did not grow the window
+    bottom = w.details.mapTo(w, QPoint(0, w.details.height())).y()
+    assert bottom <= w.height() and w.details.height() >= 200
+    assert w.details.model().rowCount() >= 20
+    _shot(w, f"supervisor-details-{size[0]}x{size[1]}.png", tmp_path)
+    w.tabs.setCurrentIndex(3)
+    shown = w.outbox.note.text() + w.outbox.empty.text() + " ".join(
+        str(w.outbox.table.model().headerData(c, Qt.Orientation.Horizontal))
+        for c in range(w.outbox.table.model().columnCount()))
+    for jargon in ("HTTP", "2xx", "4xx", "5xx", "409"):
+        assert jargon not in shown
+    assert "省平台" in shown
+    w.close()

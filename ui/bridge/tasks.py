@@ -17,8 +17,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from counter_app.usecases.errors import is_user_error, user_message
-
 log = logging.getLogger(__name__)
 
 
@@ -92,6 +90,9 @@ class TaskRunner(QObject):
 
     def report(self, exc: BaseException) -> None:
         """The default failure: logged, and said to the user."""
+        # with the use cases, not at import: the login dialog shows before them
+        from counter_app.usecases.errors import is_user_error, user_message
+
         if not is_user_error(exc):
             log.error("background task failed: %s", getattr(exc, "__traceback_text__", exc))
         text = user_message(exc)

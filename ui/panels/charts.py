@@ -55,7 +55,26 @@ class _Chart(QWidget):
         if self.legend and 10 + title_w + 16 + legend_w > self.width() - 10:
             legend_y, top = 28.0, 54  # no room beside the title: a row of its own
         _legend(painter, self.width(), self.legend, self.colours, legend_y)
-        return QRectF(38, top, self.width() - 50, self.height() - top - fm.height() - 12)
+        self._plan = self._label_plan(fm, self.width() - 50)
+        lines = self._plan[0]
+        return QRectF(38, top, self.width() - 50, self.height() - top - lines * fm.height() - 12)
+
+    def _label_plan(self, fm, width: float) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+        """(lines per label, every how many labels to draw): every label on one line
+        when they fit, else on two lines (a few categories: each one is named), else
+        every n-th label (many categories: hours, windows)."""
+        n = max(1, len(self.labels))
+        slot = width / n
+        widths = [fm.horizontalAdvance(s) for s in self.labels]
+        if max(widths, default=0) + 6 <= slot:
+            return 1, 1
+        if n <= 12 and all(fm.horizontalAdvance(part) + 6 <= slot
+                           for text in self.labels for part in _halves(text)):
+            return 2, 1  # the labels that do not fit take two lines
+        step = 1
+        while max(widths, default=0) + 6 > slot * step and step < n:
+            step += 1  # skip labels that would collide
+        return 1, step
 
     def _axis(self, painter: QPainter, plot: QRectF, peak: float, *,
               integer: bool = True, fixed_top: float | None = None) -> float:
@@ -89,16 +108,23 @@ class _Chart(QWidget):
         n = max(1, len(self.labels))
         slot = plot.width() / n
         fm = painter.fontMetrics()
-        step = 1
-        widest = max((fm.horizontalAdvance(s) for s in self.labels), default=0)
-        while widest + 6 > slot * step and step < n:
-            step += 1  # skip labels that would collide
+        lines, step = getattr(self, "_plan", (1, 1))
         painter.setPen(QColor(INK))
         for i, text in enumerate(self.labels):
             if i % step:
                 continue
+            fits = fm.horizontalAdvance(text) + 6 <= slot
+            shown = text if lines == 1 or fits else "\n".join(_halves(text))
             painter.drawText(QRectF(plot.left() + i * slot - slot, plot.bottom() + 4, slot * 3,
-                                    fm.height()), Qt.AlignmentFlag.AlignHCenter, text)
+                                    fm.height() * lines), Qt.AlignmentFlag.AlignHCenter, shown)
+
+
+def _halves(text: str) -> tuple[str, ...]:
+    """A label cut in two lines of about equal width (Chinese breaks anywhere)."""
+    if len(text) < 2:
+        return (text,)
+    cut = (len(text) + 1) // 2
+    return (text[:cut], text[cut:])
 
 
 class BarChart(_Chart):

@@ -2,10 +2,16 @@
 
 The dialog says which hall and window it opens, checks for empty fields before
 asking the database, and runs every database call (is this a new database? the
-scrypt check of the password) on its task runner: the dialog never freezes.
+scrypt check of the password) on its task runner: the dialog never freezes. At a
+cold start it is shown before the database is open: `LoginDialog.opening` opens it
+(SQLAlchemy, the schema check, the catalogue) behind the dialog while the teller
+types, so nothing of that is imported on the GUI thread before the first frame.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,20 +25,39 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.roles import Actor, Role
-from counter_app.runtime import Runtime
-from counter_app.services.users import MIN_PASSWORD
-from counter_app.usecases import staff
-from counter_app.usecases.errors import user_message
 from ui.bridge.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from counter_app.config import Settings
+    from counter_app.runtime import Runtime
+
+
+def user_message(exc: BaseException) -> str:
+    from counter_app.usecases.errors import user_message as message  # with the use cases
+
+    return message(exc)
+
+
+def _open(opener: Callable[[], Runtime]) -> Runtime:
+    """On the worker: the database, and the modules the dialog calls next."""
+    rt = opener()
+    import counter_app.usecases.errors  # noqa: F401
+    import counter_app.usecases.staff  # noqa: F401
+
+    return rt
 
 
 class LoginDialog(QDialog):
-    def __init__(self, rt: Runtime, parent: QWidget | None = None) -> None:
+    def __init__(self, rt: Runtime | None, parent: QWidget | None = None, *,
+                 settings: Settings | None = None,
+                 opener: Callable[[], Runtime] | None = None) -> None:
         super().__init__(parent)
         self.rt = rt
         self.actor: Actor | None = None
         self.first_run: bool | None = None  # known once the database answered
-        hall = rt.settings.hall
+        settings = rt.settings if rt is not None else settings
+        assert settings is not None
+        hall = settings.hall
         self.setWindowTitle("快办柜台 · 登录")
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
@@ -74,10 +99,32 @@ class LoginDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.staff_no.setFocus()
-        self.runner.run(lambda: staff.needs_first_user(rt), self._mode, self._unreachable)
+        if rt is not None:
+            self._opened(rt)
+        else:
+            assert opener is not None
+            self.runner.run(lambda: _open(opener), self._opened, self._cannot_open)
+
+    @classmethod
+    def opening(cls, settings: Settings, opener: Callable[[], Runtime]) -> LoginDialog:
+        """The dialog at once; the database opened behind it by `opener`."""
+        return cls(None, settings=settings, opener=opener)
 
     # -- the database answered ----------------------------------------------------------
+    def _opened(self, rt: Runtime) -> None:
+        from counter_app.usecases import staff
+
+        self.rt = rt
+        self.runner.run(lambda: staff.needs_first_user(rt), self._mode, self._unreachable)
+
+    def _cannot_open(self, exc: BaseException) -> None:
+        self.intro.setText("")
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        self.error.setText(f"无法打开数据库：{first}")
+
     def _mode(self, first: bool) -> None:
+        from counter_app.services.users import MIN_PASSWORD
+
         self.first_run = first
         self.ok.setEnabled(True)
         if first:
@@ -98,8 +145,10 @@ class LoginDialog(QDialog):
 
     # -- log in ---------------------------------------------------------------------------
     def try_login(self) -> None:
-        if self.first_run is None or self.runner.busy:
+        if self.first_run is None or self.runner.busy or self.rt is None:
             return
+        from counter_app.usecases import staff
+
         staff_no, password = self.staff_no.text().strip(), self.password.text()
         missing = [label for label, value in (
             ("工号", staff_no),

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -49,7 +50,12 @@ class Case(Base):
     (行政许可法 §32). `completed_at` is when the case ended (办结, 终止 or 撤回)."""
 
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("channel", "application_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "application_id"),
+        Index("ix_cases_hall_day", "hall_code", "accepted_at", "status", "window_no",
+              "teller_id", "bundle_code", "ticket_id", "channel"),
+        Index("ix_cases_hall_status", "hall_code", "status", "window_no"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -107,7 +113,12 @@ class CaseItem(Base):
     """A sub-item (拆包分办): one item of the case, routed to its responsible unit."""
 
     __tablename__ = "case_items"
-    __table_args__ = (UniqueConstraint("case_id", "item_code"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "item_code"),
+        # the day's report and the open cases' deadlines read sub-items from it alone
+        Index("ix_case_items_report", "case_id", "status", "case_kind", "instant_due_at",
+              "due_date", "handled_at", "item_name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

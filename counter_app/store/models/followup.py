@@ -31,7 +31,8 @@ class FollowUp(Base):
     __tablename__ = "followups"
     __table_args__ = (
         UniqueConstraint("rating_id"),
-        Index("ix_followups_hall_status", "hall_code", "status"),
+        Index("ix_followups_open", "hall_code", "status", "reported_at"),
+        Index("ix_followups_hall_opened", "hall_code", "opened_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

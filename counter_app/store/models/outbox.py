@@ -33,6 +33,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("key"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_delivered", "target", "delivered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -50,7 +50,9 @@ class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("hall_code", "day", "number"),
-        Index("ix_tickets_queue", "hall_code", "day", "status", "category"),
+        # the queue's look-ups (status, category) and the day's report read from it alone
+        Index("ix_tickets_day", "hall_code", "day", "status", "category", "teller_id",
+              "window_no", "taken_at", "first_called_at", "wait_seconds", "service_seconds"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

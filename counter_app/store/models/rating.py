@@ -42,7 +42,8 @@ class RatingSession(Base):
 
     __tablename__ = "rating_sessions"
     __table_args__ = (
-        Index("ix_rating_sessions_day", "hall_code", "day"),
+        Index("ix_rating_sessions_report", "hall_code", "day", "window_no", "assess_number",
+              "teller_id", "visit_key", "opened_at"),
         Index("ix_rating_sessions_visit", "visit_key"),
     )
 
@@ -91,7 +92,8 @@ class Rating(Base):
             " OR (outcome = 'not_rated' AND satisfaction IS NULL AND cause IS NOT NULL)",
             name="outcome",
         ),
-        Index("ix_ratings_day", "hall_code", "day"),
+        Index("ix_ratings_report", "hall_code", "day", "window_no", "outcome", "satisfaction",
+              "teller_id", "bad"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -187,6 +187,7 @@ def _run(app: Any, command: str, args: argparse.Namespace, rt: Any, actor: Any =
     else:
         window.showMaximized()
         _warm_papers()
+    _quit_on_signals(app)
     code = app.exec()
     ctx.close()
     return code
@@ -205,6 +206,22 @@ def _warm_papers() -> None:
             log.exception("PDF fonts not loaded in advance")
 
     threading.Thread(target=warm, name="warm-papers", daemon=True).start()
+
+
+def _quit_on_signals(app: Any) -> None:
+    """SIGTERM / SIGINT (a service manager, Ctrl+C in the terminal) end the event loop
+    like closing the window, so the stop hooks run: drivers stop, simulators remove
+    their pseudo-terminals, the demo its throw-away folder. Python handles a signal
+    only when it runs, so a timer gives it a turn now and then."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: app.quit())
+    ticker = QTimer(app)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
 
 
 def _first_line(exc: BaseException) -> str:

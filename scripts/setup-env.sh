@@ -52,9 +52,11 @@ libfreetype.so.6 libfreetype6
 libglib-2.0.so.0 libglib2.0-0
 libdbus-1.so.3 libdbus-1-3
 "
-# The test tools: a virtual screen and a way to find a window on it.
+# The test tools: a virtual screen, a way to find a window on it, and the offline
+# speech synthesizer the hall display's voice test renders its WAV with.
 TEST_TOOLS="Xvfb xvfb
-xdotool xdotool"
+xdotool xdotool
+espeak-ng espeak-ng"
 
 LDCONFIG="$(command -v ldconfig || echo /sbin/ldconfig)"
 missing=()  # packages

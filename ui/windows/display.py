@@ -15,7 +15,7 @@ import logging
 import math
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -271,6 +271,9 @@ class DisplayWindow(QWidget):
         # labels that share one size: every card's title, number, category alike
         self._card_groups: tuple[list[FitLabel], list[FitLabel], list[FitLabel]] = ([], [], [])
         self._build()
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:  # the whole screen, even where no window manager makes
+            self.setGeometry(screen.geometry())  # "full screen" so (a bare X server)
         self.speaker = speaker or Speaker(self, settings=rt.settings.display)
         self.speaker.notice_changed.connect(self._show_voice_notice)
         self._show_voice_notice(self.speaker.notice)

@@ -180,9 +180,10 @@ class KioskWindow(QWidget):
         self.setStyleSheet(KIOSK_STYLE)
         self._build()
         screen = QGuiApplication.primaryScreen()
-        if screen is not None:  # sized for the screen before the first frame
-            room = screen.geometry()
+        if screen is not None:  # the whole screen, even where no window manager
+            room = screen.geometry()  # makes "full screen" so (a bare X server)
             self._rescale(room.width(), room.height())
+            self.setGeometry(room)
         QShortcut(QKeySequence("Esc"), self, activated=self.back_to_start)
 
         self.result_timer = QTimer(self)

@@ -146,6 +146,26 @@ def test_the_display_fills_the_screen(qtbot, qapp, tmp_path, clock, windows, siz
     rt.close()
 
 
+def test_before_any_window_opens_the_welcome_fills_the_screen(qtbot, qapp, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    apply_app_font(qapp)
+    url = f"sqlite:///{tmp_path / 'hall.sqlite3'}"
+    rt = open_runtime(url, Settings.of(db_url=url), clock=clock)
+    snap = hall_snapshot(rt)
+    w = DisplayWindow(AppContext(rt), watch=False, speaker=Speaker(voice=FakeVoice()))
+    qtbot.addWidget(w)
+    w.resize(1920, 1080)
+    w.show()
+    qtbot.waitExposed(w)
+    w.show_snapshot(snap)
+    qtbot.wait(50)
+    _shot(w, "display-morning-1920x1080.png", tmp_path)
+    assert not w.card_grid.isVisible()
+    assert w.hero_number.text() == "欢迎光临" and w.hero_number.pixel_size() >= 200
+    assert w.recent_rows[0][0].text() == "暂无"
+    w.close()
+    rt.close()
+
+
 def test_columns_follow_the_shape_of_the_screen() -> None:
     assert best_columns(1, 1300, 500) == 1
     assert best_columns(6, 1300, 520) == 3

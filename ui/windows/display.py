@@ -301,6 +301,7 @@ class DisplayWindow(QWidget):
         main.setSpacing(16)
         main.addWidget(self._hero(), 42)
         self.card_grid = CardGrid()
+        self.card_grid.hide()  # until a window opens
         main.addWidget(self.card_grid, 58)
         body.addLayout(main, 68)
         body.addWidget(self._side(), 32)
@@ -451,6 +452,7 @@ class DisplayWindow(QWidget):
         if added:
             order = sorted(self.cards, key=lambda w: (len(w), w))
             self.card_grid.set_cards([self.cards[w] for w in order])
+        self.card_grid.setVisible(bool(self.cards))  # no window open yet: the welcome fills
 
     def _show_recent(self, snap: HallSnapshot) -> None:
         events = list(snap.recent[:RECENT_ROWS])

@@ -371,7 +371,8 @@ class Speaker(QObject):
 
     @property
     def pending(self) -> int:
-        return len(self._queue) + (1 if self._busy else 0)
+        """Utterances not yet ended (the one being said stays first in the queue)."""
+        return len(self._queue)
 
     # -- speaking ------------------------------------------------------------------------------
     def announce(self, a: Announcement) -> None:

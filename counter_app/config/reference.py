@@ -15,6 +15,7 @@ SECTION_TITLES = {
     "cases": "办件与文书",
     "devices": "外设",
     "queue": "排队叫号",
+    "display": "叫号屏与语音播报",
     "ratings": "好差评（窗口评价）",
     "delivery": "好差评上报（省平台）",
     "followup": "差评整改",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from counter_app.config.paths import data_dir, default_db_url
+from counter_app.domain.announce import DEFAULT_TEMPLATE, TEMPLATE_PATTERN
 
 
 def setting(
@@ -176,6 +177,41 @@ class QueueSettings:
 
 
 @dataclass(frozen=True)
+class DisplaySettings:
+    """The hall display (叫号屏) and its voice."""
+
+    voice: str = setting(
+        "display_voice", "auto",
+        "叫号语音：auto = 有中文语音的系统语音（Windows 语音、speech-dispatcher）优先，"
+        "否则 espeak-ng；qt = 只用系统语音；espeak-ng = 只用 espeak-ng；off = 不播报",
+        pattern=r"^(auto|qt|espeak-ng|off)$",
+    )
+    announce_template: str = setting(
+        "display_announce_template", DEFAULT_TEMPLATE,
+        "叫号播报和屏幕显示的文字：{number} 为号码（逐位读，A005 读作 A零零五），"
+        "{window} 为窗口号（按数读，12 读作十二）；必须含 {number}",
+        pattern=TEMPLATE_PATTERN, max_length=80,
+    )
+    announce_repeat: int = setting(
+        "display_announce_repeat", 2, "每次叫号播报几遍", minimum=1, maximum=5
+    )
+    announce_pause_ms: int = setting(
+        "display_announce_pause_ms", 800, "两遍播报之间、两次叫号之间停顿的毫秒数",
+        minimum=0, maximum=10_000,
+    )
+    voice_rate: int = setting(
+        "display_voice_rate", 100, "语速百分比（100 = 正常；大厅嘈杂时可调慢到 80）",
+        minimum=50, maximum=200,
+    )
+    espeak_voice: str = setting(
+        "display_espeak_voice", "cmn-latn-pinyin",
+        "espeak-ng 的语音：cmn-latn-pinyin（普通话）；粤语大厅可用 yue。"
+        "不用 cmn：espeak-ng 1.51 的 cmn 把汉字读成英文字母",
+        pattern=r"^[A-Za-z][A-Za-z0-9_/+-]{0,40}$",
+    )
+
+
+@dataclass(frozen=True)
 class RatingSettings:
     """好差评 at the window."""
 
@@ -229,6 +265,7 @@ SECTIONS: dict[str, type] = {
     "cases": CaseSettings,
     "devices": DeviceSettings,
     "queue": QueueSettings,
+    "display": DisplaySettings,
     "ratings": RatingSettings,
     "delivery": DeliverySettings,
     "followup": FollowUpSettings,
@@ -248,6 +285,7 @@ class Settings:
     cases: CaseSettings = field(default_factory=CaseSettings)
     devices: DeviceSettings = field(default_factory=DeviceSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
+    display: DisplaySettings = field(default_factory=DisplaySettings)
     ratings: RatingSettings = field(default_factory=RatingSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     followup: FollowUpSettings = field(default_factory=FollowUpSettings)

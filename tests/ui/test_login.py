@@ -45,6 +45,12 @@ def test_first_run_then_login(qtbot, tmp_path: Path, clock) -> None:  # type: ig
     again.show()
     qtbot.waitUntil(lambda: again.first_run is not None, timeout=5_000)
     assert not again.first_run
+    assert "3号窗口" in again.where.text() and "至少 6 位" in again.intro.text()  # told first
+    qtbot.keyClicks(again.staff_no, "1001")
+    qtbot.keyClick(again.staff_no, Qt.Key.Key_Return)  # no password yet: named, not "wrong"
+    assert again.error.text() == "请填写密码" and again.password.hasFocus()
+    qtbot.keyClick(again.staff_no, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(again.staff_no, Qt.Key.Key_Delete)
     _log_in(qtbot, again, "1001", "wrong-password")
     qtbot.waitUntil(lambda: "工号或密码错误" in again.error.text(), timeout=5_000)
     assert again.password.text() == ""  # the wrong password does not stay

@@ -13,17 +13,20 @@ numbers. A `pdf:` printer goes through the system's print queue instead."""
 from __future__ import annotations
 
 import logging
+import math
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -51,6 +54,7 @@ RESULT_SECONDS = 10
 CARD_SECONDS = 30
 SLIP_TITLE = "号票 "  # + number: the spool job's title
 ALERT_NUMBERS = 8  # waiting slip numbers named in the staff alert
+WAITING_COLOUR = "#0b4f9c"
 LIGHT_COLOURS = {"online": "#1b7f3b", "offline": "#6b7280", "error": "#c62828"}
 
 CardSource = Callable[[], CardData]
@@ -78,11 +82,12 @@ QPushButton#card { background: #0b4f9c; color: white; border-radius: 18px; font-
           padding: 18px 40px; }
 QPushButton#card:disabled { background: #8aa6c8; }
 #yourNumber { color: #12263f; font-size: 48px; }
-#bigNumber { color: #c62828; font-size: 220px; font-weight: bold; }
+#bigNumber { color: #0b4f9c; font-size: 220px; font-weight: bold; }
 #resultCategory { color: #12263f; font-size: 52px; }
 #ahead { color: #12263f; font-size: 48px; }
 #printState { color: #1b7f3b; font-size: 36px; }
-#printState[bad="true"] { color: #c62828; font-weight: bold; }
+#printState[state="note"] { color: #8a5300; font-weight: bold; }
+#printState[state="bad"] { color: #c62828; font-weight: bold; }
 QPushButton#back { background: #0b4f9c; color: white; border-radius: 18px; font-size: 38px;
           padding: 18px 80px; }
 #error { color: #c62828; font-size: 32px; }
@@ -93,6 +98,11 @@ QPushButton#back { background: #0b4f9c; color: white; border-radius: 18px; font-
 """
 
 
+def scaled_style(style: str, factor: float) -> str:
+    """The style sheet with every pixel size times `factor` (borders stay ≥ 1 px)."""
+    return re.sub(r"(\d+)px", lambda m: f"{max(1, round(int(m.group(1)) * factor))}px", style)
+
+
 class CategoryButton(QPushButton):
     """A large touch target: the category's name, its letter, and who waits."""
 
@@ -100,8 +110,9 @@ class CategoryButton(QPushButton):
         super().__init__(parent)
         self.setObjectName("category")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setMinimumSize(540, 230)
-        self.setMaximumWidth(580)
+        # taller when the screen has the room (no empty band under the buttons)
+        self.scale(1.0)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(f"{prefix} {name}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
@@ -117,8 +128,18 @@ class CategoryButton(QPushButton):
             w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             layout.addWidget(w)
 
+    def scale(self, factor: float) -> None:
+        """Large on a full-HD kiosk (1.0), smaller on a smaller screen."""
+        self.setMinimumSize(round(380 * factor), round(190 * factor))
+        self.setMaximumSize(round(580 * factor), round(320 * factor))
+
     def set_waiting(self, n: int) -> None:
-        self.waiting.setText(f"等候 <b style='color:#c62828'>{n}</b> 人")
+        """How many wait, in the brand's blue: a count is news, not an alarm (red
+        on this screen means a problem: a printer fault, a failed take)."""
+        if n:
+            self.waiting.setText(f"等候 <b style='color:{WAITING_COLOUR}'>{n}</b> 人")
+        else:
+            self.waiting.setText("当前无人等候")
 
 
 class KioskWindow(QWidget):
@@ -155,8 +176,14 @@ class KioskWindow(QWidget):
         self.setObjectName("kiosk")
         self.setWindowTitle("快办柜台 · 自助取号")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.style_scale = 1.0
         self.setStyleSheet(KIOSK_STYLE)
         self._build()
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:  # the whole screen, even where no window manager
+            room = screen.geometry()  # makes "full screen" so (a bare X server)
+            self._rescale(room.width(), room.height())
+            self.setGeometry(room)
         QShortcut(QKeySequence("Esc"), self, activated=self.back_to_start)
 
         self.result_timer = QTimer(self)
@@ -229,13 +256,13 @@ class KioskWindow(QWidget):
         for start in range(0, len(cats), columns):
             row = QHBoxLayout()
             row.setSpacing(28)
-            row.addStretch(1)
+            row.addStretch(0)  # the buttons take the width first (up to their maximum)
             for cat in cats[start : start + columns]:
                 button = CategoryButton(cat.prefix, cat.name)
                 button.clicked.connect(lambda _=False, p=cat.prefix: self.take(p))
                 self.category_buttons[cat.prefix] = button
-                row.addWidget(button, 0)
-            row.addStretch(1)
+                row.addWidget(button, 1)
+            row.addStretch(0)
             rows.addLayout(row, 1)
         layout.addLayout(rows, 1)
 
@@ -315,6 +342,22 @@ class KioskWindow(QWidget):
         layout.addStretch(1)
         layout.addWidget(self.back, 0, Qt.AlignmentFlag.AlignHCenter)
         return page
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        """Sizes drawn for 1920×1080, scaled down on a smaller screen (a 1366×768
+        kiosk shows everything, smaller), in steps so a resize does not re-style
+        for every pixel."""
+        super().resizeEvent(event)
+        self._rescale(self.width(), self.height())
+
+    def _rescale(self, width: int, height: int) -> None:
+        factor = min(width / 1920, height / 1080, 1.0)
+        factor = max(0.55, math.floor(factor * 20) / 20)
+        if factor != self.style_scale:
+            self.style_scale = factor
+            self.setStyleSheet(scaled_style(KIOSK_STYLE, factor))
+            for button in self.category_buttons.values():
+                button.scale(factor)
 
     # -- counts ---------------------------------------------------------------------
     def show_counts(self, snap: HallSnapshot) -> None:
@@ -443,11 +486,12 @@ class KioskWindow(QWidget):
         holder = f"    {t.holder}" if t.holder else ""
         prio = f"    【优先】{t.priority_reason}" if t.priority else ""
         self.result_category.setText(f"{t.category_name}{prio}{holder}")
-        self.ahead.setText(f"您前面还有 {taken.waiting_ahead} 人等候")
+        ahead = taken.waiting_ahead
+        self.ahead.setText(f"您前面还有 {ahead} 人等候" if ahead else "您前面没有人等候")
         printing = bool(self.printer) if printing is None else printing
         self._set_print_state(
             "正在打印号票，请稍候…" if printing else "本机未连接号票打印机，请记住您的号码",
-            bad=not printing,
+            state="ok" if printing else "note",
         )
         self.pages.setCurrentIndex(1)
         self._left = RESULT_SECONDS
@@ -457,12 +501,12 @@ class KioskWindow(QWidget):
     def _printed(self, result: SlipPrinted) -> None:
         self.last_printed = result
         if result.ok:
-            self._set_print_state("请取走号票，留意叫号", bad=False)
+            self._set_print_state("请取走号票，留意叫号", state="ok")
             return
         number = self.last_taken.ticket.number if self.last_taken is not None else ""
         later = "；打印机恢复后将自动补打，请向工作人员领取号票" if result.kept else ""
         self._set_print_state(
-            f"号票未打印：{result.message}。请记住您的号码 {number}{later}", bad=True
+            f"号票未打印：{result.message}。请记住您的号码 {number}{later}", state="bad"
         )
         self._left = max(self._left, RESULT_SECONDS)  # time to note the number
 
@@ -518,7 +562,7 @@ class KioskWindow(QWidget):
         if job_id != self._current_job or self.pages.currentIndex() != 1:
             return  # an older slip: the alert and the light tell its story
         if result.ok and self.last_printed is not None and not self.last_printed.ok:
-            self._set_print_state(f"{result.message}，留意叫号", bad=False)
+            self._set_print_state(f"{result.message}，留意叫号", state="ok")
             self.last_printed = result
             return
         self._printed(result)
@@ -551,9 +595,11 @@ class KioskWindow(QWidget):
         self.printer_light.setToolTip(text)
         self.printer_light.show()
 
-    def _set_print_state(self, text: str, *, bad: bool) -> None:
+    def _set_print_state(self, text: str, *, state: str) -> None:
+        """ok (green), note (amber: no printer here, remember the number), bad (red:
+        the slip did not print)."""
         self.print_state.setText(text)
-        self.print_state.setProperty("bad", "true" if bad else "false")
+        self.print_state.setProperty("state", state)
         self.print_state.style().unpolish(self.print_state)
         self.print_state.style().polish(self.print_state)
 

@@ -137,7 +137,7 @@ class LoginDialog(QDialog):
             self.name.setVisible(True)
             self.name_label.setVisible(True)
         else:
-            self.intro.setText("请输入工号和密码。")
+            self.intro.setText(f"请输入工号和密码（密码至少 {MIN_PASSWORD} 位，区分大小写）。")
 
     def _unreachable(self, exc: BaseException) -> None:
         self.intro.setText("")

@@ -96,9 +96,11 @@ class OverviewTab(QWidget):
         t["good"].set(s.good.percent_text, f"{s.good.numerator}/{s.good.denominator}",
                       tip=s.good.formula)
         cb = s.callback_rate
-        t["bad"].set(str(s.bad_ratings), f"已回访 {s.callbacks_done} · 实名回访率 "
-                     f"{cb.percent_text}（{cb.numerator}/{cb.denominator}）",
-                     alert=s.bad_ratings > 0, tip=cb.formula)
+        # one line: at 1280×720 a second one would run into the figure above it
+        t["bad"].set(str(s.bad_ratings),
+                     f"已回访 {s.callbacks_done} · 实名回访率 {cb.percent_text}",
+                     alert=s.bad_ratings > 0,
+                     tip=f"{cb.formula}（{cb.numerator}/{cb.denominator}）")
         t["followups"].set(str(s.followups_open),
                            f"即将到期 {s.followups_due_soon} · 逾期 {s.followups_overdue}",
                            alert=s.followups_overdue > 0)

@@ -35,8 +35,11 @@ def stored_material(rt, case_no: str, code: str):  # type: ignore[no-untyped-def
 
 
 def open_dialog(qtbot, ctx, case_no: str, **options) -> CaseDetailDialog:  # type: ignore[no-untyped-def]
-    dialog = CaseDetailDialog(ctx, ctx.runner, case_no, None, **options)
+    dialog = CaseDetailDialog(ctx, ctx.runner, case_no, None, show=False, **options)
     qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):  # as a teller sees it: the active window, maximized
+        dialog.open_maximized()
+        dialog.activateWindow()
     qtbot.waitUntil(lambda: dialog.detail is not None, timeout=10_000)
     return dialog
 

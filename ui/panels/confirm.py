@@ -29,6 +29,14 @@ from PySide6.QtWidgets import (
 from ui.style import BAD, MUTED
 
 
+def _give_back_focus(dialog: QDialog) -> None:
+    """The window behind is active again when the question closes (some window
+    managers leave no window active, and the window's keys would go nowhere)."""
+    parent = dialog.parentWidget()
+    if parent is not None:
+        parent.window().activateWindow()
+
+
 class ConfirmDialog(QDialog):
     """Ask once; `confirmed(note)` when the person presses Enter."""
 
@@ -68,12 +76,22 @@ class ConfirmDialog(QDialog):
         buttons.addWidget(cancel)
         layout.addLayout(buttons)
         self.setMinimumWidth(max(420, self.question.sizeHint().width() + 40))
-        (self.note or self.ok).setFocus()
+        self.first_focus: QWidget = self.note or self.ok
+        self.first_focus.setFocus()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().showEvent(event)
+        self.activateWindow()  # the keys go to the question, whatever the window manager
+        self.first_focus.setFocus()
 
     def accept(self) -> None:
         note = self.note.text().strip() if self.note is not None else ""
         super().accept()
         self.confirmed.emit(note)
+
+    def done(self, result: int) -> None:
+        super().done(result)
+        _give_back_focus(self)
 
 
 class ReasonDialog(QDialog):
@@ -125,6 +143,11 @@ class ReasonDialog(QDialog):
         self.list.installEventFilter(self)
         self.list.setFocus()
 
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().showEvent(event)
+        self.activateWindow()  # the keys go to the question, whatever the window manager
+        self.list.setFocus()
+
     @property
     def other_row(self) -> int:
         return len(self.presets)
@@ -160,3 +183,7 @@ class ReasonDialog(QDialog):
             return
         super().accept()
         self.chosen.emit(reason)
+
+    def done(self, result: int) -> None:
+        super().done(result)
+        _give_back_focus(self)

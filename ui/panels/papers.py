@@ -124,9 +124,10 @@ class PapersDialog(QDialog):
             if n < 10:
                 QShortcut(QKeySequence(f"Alt+{n}"), self, activated=lambda d=doc: self.print(d))
                 QShortcut(QKeySequence(str(n)), self, activated=lambda d=doc: self.show_paper(d))
-            grid.addWidget(name, n - 1, 0)
-            grid.addWidget(view, n - 1, 1)
-            grid.addWidget(prt, n - 1, 2)
+            name.setWordWrap(True)  # its own line: a long title is never cut
+            grid.addWidget(name, 2 * (n - 1), 0, 1, 3)
+            grid.addWidget(view, 2 * (n - 1) + 1, 1)
+            grid.addWidget(prt, 2 * (n - 1) + 1, 2)
             self.view_buttons[doc] = view
             self.print_buttons[doc] = prt
         side.addLayout(grid)
@@ -232,6 +233,10 @@ class PapersDialog(QDialog):
         if shiboken6.isValid(self.status):
             self.status.setStyleSheet(f"color: {BAD if bad else OK};")
             self.status.setText(text)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().showEvent(event)
+        self.activateWindow()  # Ctrl+P, 1…9 and Esc reach the papers at once
 
     # -- keys ----------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802

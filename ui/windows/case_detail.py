@@ -16,6 +16,7 @@ to the window behind (the teller's F8 请评价 works while this is open).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -111,17 +112,20 @@ def _item_note(i: SubItemLine) -> str:
     return i.waits_for_text or (i.note if i.status != "pending" else "")
 
 
+# the item's name and its unit whole (up to their caps, then they give way in the
+# middle), the clock whole, the note takes the rest; full texts in the tooltips
 ITEM_COLUMNS: list[Column[SubItemLine]] = [
-    Column("事项", lambda i: i.item_name, fit=Fit.STRETCH,
+    Column("事项", lambda i: i.item_name,
            tooltip=lambda i: f"{i.item_name}（{i.item_code}）\n{i.legal_basis}".strip()),
     Column("类型", lambda i: i.case_kind),
-    Column("责任单位", lambda i: i.unit_name),
     Column("状态", lambda i: i.status_label),
     Column("办结期限", lambda i: _day(i.due_date)),
     Column("时限", lambda i: i.sla_text if i.status in ("pending", "waiting") else "",
            colour=lambda i: SLA_COLOURS[i.sla.value] if i.sla is not None else None),
-    Column("说明", _item_note, tooltip=_item_note),
+    Column("责任单位", lambda i: i.unit_name, tooltip=lambda i: i.unit_name),
+    Column("说明", _item_note, tooltip=_item_note, fit=Fit.STRETCH),
 ]
+ITEM_NAME_MAX, ITEM_UNIT_MAX = 320, 260
 
 PAPER_COLUMNS: list[Column[str]] = [
     Column("文书", lambda doc: TITLES.get(doc, doc), fit=Fit.STRETCH),
@@ -205,14 +209,15 @@ class CaseDetailDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(left)
-        scroll.setMinimumWidth(330)
-        scroll.setMaximumWidth(420)
+        scroll.setMinimumWidth(370)  # a unit's name and an 18-digit code on one line
+        scroll.setMaximumWidth(440)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body.addWidget(scroll)
 
         self.tabs = QTabWidget()
         self.materials = RowTable(MATERIAL_COLUMNS, key=lambda m: m.code)
         self.items = RowTable(ITEM_COLUMNS, key=lambda i: i.item_code)
+        self.items.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.paper_list: RowTable[str] = RowTable(PAPER_COLUMNS, key=lambda d: d)
         self.history = RowTable(HISTORY_COLUMNS)
         self.material_hint = QLabel("")
@@ -285,6 +290,7 @@ class CaseDetailDialog(QDialog):
             self.setGeometry(area)
         self.show()
         self.showMaximized()
+        self.activateWindow()  # the keys go here, whatever the window manager does
 
     def show_tab(self, n: int) -> None:
         self.tabs.setCurrentIndex(n)
@@ -336,6 +342,10 @@ class CaseDetailDialog(QDialog):
         self._form(detail)
         self.materials.set_rows(list(detail.materials))
         self.items.set_rows(list(detail.sub_items))
+        header = self.items.horizontalHeader()
+        for column, widest in ((0, ITEM_NAME_MAX), (5, ITEM_UNIT_MAX)):
+            if header.sectionSize(column) > widest:
+                header.resizeSection(column, widest)
         self.paper_list.set_rows(list(detail.papers))
         self.history.set_rows(list(detail.history))
         self._hints(detail)
@@ -361,21 +371,18 @@ class CaseDetailDialog(QDialog):
         return "　·　".join(parts)
 
     def _alert(self, d: CaseDetail) -> None:
-        lines = []
-        colour = BAD
+        """Why the case stopped, its 容缺 promise, notes for staff: each in its colour."""
+        lines: list[tuple[str, str]] = []
         if d.reason:
-            lines.append(f"{d.status_label}：{d.reason}")
+            lines.append((f"{d.status_label}：{d.reason}", BAD))
         if d.tolerance is not None:
-            lines.append(f"{d.tolerance.text}（{'、'.join(d.tolerance.materials)}，"
-                         f"承诺 {_day(d.tolerance.due)} 前）")
-            if not d.reason:
-                colour = SLA_COLOURS[d.tolerance.state.value]
+            lines.append((f"{d.tolerance.text}（{'、'.join(d.tolerance.materials)}）",
+                          SLA_COLOURS[d.tolerance.state.value]))
         if d.warnings:
-            lines.append("提示（仅工作人员可见）：" + "；".join(d.warnings))
-            if not d.reason and d.tolerance is None:
-                colour = WARN
-        self.alert.setText("\n".join(lines))
-        self.alert.setStyleSheet(f"color: {colour}; font-weight: bold;")
+            lines.append(("提示（仅工作人员可见）：" + "；".join(d.warnings), WARN))
+        self.alert.setText("<br>".join(
+            f'<span style="color:{colour}">{html.escape(text)}</span>' for text, colour in lines))
+        self.alert.setStyleSheet("font-weight: bold;")
         self.alert.setVisible(bool(lines))
 
     def _applicant(self, d: CaseDetail) -> None:

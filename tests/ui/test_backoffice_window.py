@@ -171,10 +171,11 @@ def test_return_takes_a_preset_reason_by_its_digit_or_a_written_one(  # type: ig
     assert items_of(rt, first.case_no)[first.item_code] == ("returned", RETURN_REASONS[1])
 
     # the other case: 0, a reason of one's own
-    qtbot.waitUntil(lambda: window.selected() is None or window.selected().item_id
-                    != first.item_id, timeout=10_000)
-    second = next(r for r in window.rows if r.case_no != first.case_no)
-    window.table.select_key(second.item_id)
+    qtbot.waitUntil(lambda: len(window.rows) == 1, timeout=10_000)  # returned: off the list
+    assert window.selected() is None
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    second = window.selected()
+    assert second is not None and second.case_no != first.case_no
     qtbot.keyClick(window.table, Qt.Key.Key_R, CTRL)
     dialog = asked(qtbot, window)
     qtbot.keyClick(dialog.list, Qt.Key.Key_0)

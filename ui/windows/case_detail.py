@@ -522,17 +522,23 @@ class CaseDetailDialog(QDialog):
             self.load()
 
     # -- back office: 办结 / 退回 a sub-item -------------------------------------------------
-    def _selected_item(self) -> SubItemLine | None:
+    def _selected_item(self, verb: str) -> SubItemLine | None:
+        """The sub-item the keys act on, if it can take the action now (else why not)."""
         item = self.items.current()
         if item is None:
             self.show_tab(1)
             self.say("请先在“子事项”中用 ↑↓ 选择一项", bad=True)
+            return None
+        if item.status != "pending":
+            why = f"：{item.waits_for_text}" if item.waits_for_text else ""
+            self.say(f"“{item.item_name}”{item.status_label}{why}，不能{verb}", bad=True)
+            return None
         return item
 
     def complete_selected(self) -> None:
         if not self.may_handle or self.pending_dialog_open():
             return
-        item = self._selected_item()
+        item = self._selected_item("办结")
         if item is None:
             return
         ask = ConfirmDialog("办结", f"办结“{item.item_name}”？", self,
@@ -551,7 +557,7 @@ class CaseDetailDialog(QDialog):
     def return_selected(self) -> None:
         if not self.may_handle or self.pending_dialog_open():
             return
-        item = self._selected_item()
+        item = self._selected_item("退回")
         if item is None:
             return
         ask = ReasonDialog("退回", f"退回“{item.item_name}”的原因：", RETURN_REASONS, self)

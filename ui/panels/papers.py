@@ -212,7 +212,7 @@ class PapersDialog(QDialog):
         self.runner.run(
             lambda: print_pdf(path, printer),
             lambda msg, d=doc: self._printed(d, str(msg)),
-            lambda exc: self._say(printer_message(exc, printer), bad=True),
+            self._failed,
         )
 
     def print_all(self) -> None:
@@ -228,6 +228,9 @@ class PapersDialog(QDialog):
             n = list(self.papers).index(doc) + 1
             button.setText(f"重打 Alt+{n}" if n < 10 else "重打")
         self._say(f"“{TITLES.get(doc, doc)}”已打印（{self.printed[doc]}）：{message}")
+
+    def _failed(self, exc: BaseException) -> None:
+        self._say(printer_message(exc, self.printer), bad=True)
 
     def _say(self, text: str, bad: bool = False) -> None:
         if shiboken6.isValid(self.status):

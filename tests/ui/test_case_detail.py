@@ -170,3 +170,31 @@ def test_back_office_reads_without_supply_and_completes_with_a_question(  # type
     with rt.uow() as session:
         assert all(i.status != "done" for i in find_case(session, case_no).items)
     dialog.runner.wait_idle()
+
+
+def test_detail_read_model_on_both_engines(runtime, clock, teller_user_factory) -> None:  # type: ignore[no-untyped-def]
+    """What the view is given (SQLite and PostgreSQL): the form by label with personal
+    fields masked, the sub-items' clocks, the history, and who looked at the case only
+    for those who may read the audit trail."""
+    from counter_app.usecases import cases
+
+    teller = teller_user_factory(runtime, clock)
+    supervisor = teller_user_factory(runtime, clock, "supervisor", "9001", "王丽")
+    app = retirement(runtime, tolerated={"bank_card": date(2026, 10, 9)})
+    case_no = accept(runtime, teller, app).result.case_no
+    seen = cases.show_case(runtime, cases.ShowCase(teller, case_no))
+    lines = {line.key: line for line in seen.form_lines}
+    assert lines["id_number"].label == "公民身份号码"
+    assert lines["id_number"].value == "110105********002X"
+    assert seen.form_values["id_number"] == "11010519491231002X"  # the stored form is whole
+    assert all(i.sla_text and i.days_left is not None for i in seen.sub_items
+               if i.status == "pending" and i.case_kind == "承诺件")
+    assert [h.what for h in seen.history] == ["受理"] and seen.history[0].who.startswith("张敏")
+    assert "receipt" in seen.papers and "tolerance" in seen.papers
+    assert seen.situation_lines and seen.situation_lines[0].answer == "正常退休"
+
+    clock.now += timedelta(days=1)
+    audited = cases.show_case(runtime, cases.ShowCase(supervisor, case_no))
+    views = [h for h in audited.history if h.audit]
+    assert [h.who for h in views] == ["张敏（1024）", "王丽（9001）"]
+    assert all(h.what == "查看办件" for h in views)

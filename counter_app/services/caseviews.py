@@ -10,16 +10,17 @@ from sqlalchemy.orm import Session
 
 from counter_app.domain.applicant import ApplicantKind, IdType
 from counter_app.domain.application import MaterialStatus
+from counter_app.domain.audit import AuditAction
 from counter_app.domain.case import CaseStatus, SubItemStatus
-from counter_app.domain.catalogue import CaseKind
+from counter_app.domain.catalogue import CaseKind, FieldKind
 from counter_app.domain.clock import business_date, fmt_local
-from counter_app.domain.masking import mask_id, mask_phone
+from counter_app.domain.masking import mask_card, mask_id, mask_phone
 from counter_app.domain.sla import Sla, SlaView, working_day_sla, worst
 from counter_app.domain.workcal import WorkCalendar
 from counter_app.services.acceptance import waits_for
 from counter_app.services.backoffice import cases_of_day, open_cases, sla_of, worklist
 from counter_app.services.context import Deps
-from counter_app.store.models import Applicant, Case, CaseItem
+from counter_app.store.models import Applicant, AuditEntry, Case, CaseEvent, CaseItem, User
 
 #: 容缺 materials due within this many working days show as due soon (the use cases
 #: pass settings.cases.tolerance_due_soon_days).
@@ -275,6 +276,13 @@ class SubItemLine:
     waits_for: tuple[str, ...] = ()  # item codes of its prerequisites (分段办理)
     waits_for_text: str = ""  # "待“劳动能力鉴定申请”办结后计时"
     legal_basis: str = ""
+    item_id: int = 0
+    # its clock (with deps): 即办 minutes or working days left, overdue, done
+    sla: Sla | None = None
+    sla_text: str = ""
+    days_left: int | None = None  # working days to its due date (negative: overdue)
+    case_kind: str = ""  # 即办件 / 承诺件
+    handled_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -289,6 +297,35 @@ class MaterialLine:
     can_supply: bool = False  # tolerated or missing, and the case takes it now
     state: Sla | None = None  # a tolerated material against its promised date
     state_text: str = ""
+
+
+@dataclass(frozen=True)
+class FormLine:
+    """One field of the one form, by its label in the catalogue."""
+
+    key: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class SituationLine:
+    key: str
+    question: str
+    answer: str  # the option's label
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One step in a case's history: what happened to it (its events), and, for
+    those who may read the audit trail, who looked at it."""
+
+    at: datetime
+    at_text: str  # local time, "2026-09-29 10:00"
+    who: str  # "张敏（1024）", "系统"
+    what: str  # 受理, 补交材料, 办结子事项 …
+    detail: str = ""
+    audit: bool = False  # from the audit trail (a view), not a change of the case
 
 
 @dataclass(frozen=True)
@@ -314,6 +351,12 @@ class CaseDetail:
     materials_complete_at: datetime | None = None  # a 补正 case accepted from then
     tolerance: ToleranceView | None = None
     application_id: str = ""
+    form_lines: tuple[FormLine, ...] = ()  # the form by its labels (with deps)
+    situation_lines: tuple[SituationLine, ...] = ()
+    history: tuple[HistoryLine, ...] = ()  # oldest first
+    papers: tuple[str, ...] = ()  # the papers that fit its state now (receipt, …)
+    window_no: str = ""
+    teller: str = ""  # who received it at the window
 
     @property
     def effective_accepted_at(self) -> datetime:
@@ -399,14 +442,16 @@ class CaseDetail:
 
 def case_detail(case: Case, *, unmasked: bool = False, deps: Deps | None = None,
                 soon_days: int = TOLERANCE_DUE_SOON_DAYS) -> CaseDetail:
-    """One case in full; with `deps` the 容缺 states are computed for today."""
+    """One case in full; with `deps` the 容缺 states and the sub-items' clocks are
+    computed for now, and the form and situations are given by their labels."""
     person = case.applicant
     status = CaseStatus(case.status)
     kind = ApplicantKind(case.applicant_kind)
     id_type = IdType(person.id_type)
     tolerance = None
-    if deps is not None:
-        tolerance = tolerance_view(case, business_date(deps.clock()), deps.calendar, soon_days)
+    now = deps.clock() if deps is not None else None
+    if deps is not None and now is not None:
+        tolerance = tolerance_view(case, business_date(now), deps.calendar, soon_days)
     takes = {
         MaterialStatus.TOLERATED: status in (CaseStatus.ACCEPTED, CaseStatus.RETURNED),
         MaterialStatus.MISSING: status is CaseStatus.SUPPLEMENT,
@@ -438,6 +483,9 @@ def case_detail(case: Case, *, unmasked: bool = False, deps: Deps | None = None,
             m.material_code, m.name, current.value, current.label, m.promised_date,
             m.supplied_at, m.note or "", takes.get(current, False), state, text,
         ))
+    form_values = {str(k): str(v) for k, v in (case.form_values or {}).items()}
+    situations = {str(k): str(v) for k, v in (case.situations or {}).items()}
+    teller = case.teller
     return CaseDetail(
         case_no=case.case_no,
         status=status.value,
@@ -454,10 +502,10 @@ def case_detail(case: Case, *, unmasked: bool = False, deps: Deps | None = None,
             case.applicant_phone if unmasked else mask_phone(case.applicant_phone),
             kind.value, kind.label, id_type.value, id_type.label, case.applicant_legal_rep,
         ),
-        sub_items=tuple(_sub_item_line(case, i) for i in case.items),
+        sub_items=tuple(_sub_item_line(case, i, deps, now) for i in case.items),
         materials=tuple(materials),
-        form_values={str(k): str(v) for k, v in (case.form_values or {}).items()},
-        situations={str(k): str(v) for k, v in (case.situations or {}).items()},
+        form_values=form_values,
+        situations=situations,
         warnings=tuple(case.warnings or ()),
         reason=case.reason,
         agent=agent,
@@ -465,16 +513,150 @@ def case_detail(case: Case, *, unmasked: bool = False, deps: Deps | None = None,
         materials_complete_at=case.materials_complete_at,
         tolerance=tolerance,
         application_id=case.application_id or "",
+        form_lines=_form_lines(form_values, deps, unmasked),
+        situation_lines=_situation_lines(case.bundle_code, situations, deps),
+        window_no=case.window_no or "",
+        teller=f"{teller.name}（{teller.staff_no}）" if teller is not None else "",
     )
 
 
-def _sub_item_line(case: Case, item: CaseItem) -> SubItemLine:
+_MASKS = {
+    FieldKind.ID_NUMBER: mask_id,
+    FieldKind.PHONE: mask_phone,
+    FieldKind.BANK_ACCOUNT: mask_card,
+}
+
+
+def _form_lines(values: dict[str, str], deps: Deps | None,
+                unmasked: bool = False) -> tuple[FormLine, ...]:
+    """The form's values under their catalogue labels (unknown keys by their key);
+    ID numbers, phones and bank accounts masked unless asked."""
+    fields_ = deps.catalogue.fields if deps is not None else {}
+    lines = []
+    for key, value in values.items():
+        spec = fields_.get(key)
+        mask = _MASKS.get(spec.kind) if spec is not None and not unmasked else None
+        lines.append(FormLine(key, spec.label if spec is not None else key,
+                              mask(value) if mask is not None and value else value))
+    return tuple(lines)
+
+
+def _situation_lines(bundle_code: str | None, answers: dict[str, str],
+                     deps: Deps | None) -> tuple[SituationLine, ...]:
+    bundle = deps.catalogue.bundles.get(bundle_code or "") if deps is not None else None
+    questions = {s.key: s for s in bundle.situations} if bundle is not None else {}
+    lines = []
+    for key, answer in answers.items():
+        situation = questions.get(key)
+        if situation is None:
+            lines.append(SituationLine(key, key, answer))
+            continue
+        option = situation.option(answer)
+        lines.append(SituationLine(key, situation.question,
+                                   option.label if option is not None else answer))
+    return tuple(lines)
+
+
+def _sub_item_line(case: Case, item: CaseItem, deps: Deps | None = None,
+                   now: datetime | None = None) -> SubItemLine:
     prerequisites = waits_for(case, item)
     status = SubItemStatus(item.status)
     text = ""
     if status is SubItemStatus.WAITING:
         text = f"待{_names_of(case, prerequisites)}办结后计时"
+    sla: Sla | None = None
+    sla_text = ""
+    days_left: int | None = None
+    if deps is not None and now is not None:
+        view = sla_of(item, now, deps.calendar)
+        sla, sla_text = view.state, view.text
+        if status is SubItemStatus.PENDING and item.due_date is not None \
+                and item.instant_due_at is None:
+            today = business_date(now)
+            left = deps.calendar.working_days_left(today, item.due_date)
+            days_left = left if today <= item.due_date else -max(1, -left)
     return SubItemLine(
         item.item_code, item.item_name, item.unit_code, item.unit_name, status.value,
         status.label, item.due_date, item.note, prerequisites, text, item.legal_basis,
+        item_id=item.id, sla=sla, sla_text=sla_text, days_left=days_left,
+        case_kind=CaseKind(item.case_kind).label, handled_at=item.handled_at,
     )
+
+
+# ---- a case's history (the case detail view) -----------------------------------------------
+
+_EVENT_LABELS = {
+    "accepted": "受理",
+    "supplement": "一次性告知（待补正）",
+    "rejected": "不予受理",
+    "material_supplied": "补交材料",
+    "items_started": "前置事项办结，开始计时",
+    "item_done": "办结子事项",
+    "item_returned": "退回子事项",
+    "item_reopened": "子事项重新办理",
+    "complete": "全部办结",
+    "terminated": "终止办理（容缺材料逾期未补交）",
+    "withdrawn": "视为撤回（逾期未补正）",
+}
+
+
+def _event_detail(case: Case, kind: str, detail: dict[str, object]) -> str:
+    items = {i.item_code: i.item_name for i in case.items}
+    materials = {m.material_code: m.name for m in case.materials}
+    if kind in ("item_done", "item_returned", "item_reopened"):
+        text = items.get(str(detail.get("item", "")), str(detail.get("item", "")))
+        reason = detail.get("reason")
+        return f"{text}：{reason}" if reason else text
+    if kind == "material_supplied":
+        code = str(detail.get("material", ""))
+        return materials.get(code, code)
+    if kind == "items_started":
+        return "、".join(items.get(str(c), str(c)) for c in detail.get("items", []) or [])
+    if kind == "supplement":
+        return "缺：" + "、".join(materials.get(str(c), str(c))
+                                 for c in detail.get("missing", []) or [])
+    if kind == "terminated":
+        return "、".join(materials.get(str(c), str(c)) for c in detail.get("materials", []) or [])
+    if kind == "accepted" and detail.get("materials_complete"):
+        return "材料补齐，自该日起受理"
+    if kind == "accepted":
+        return "、".join(items.get(str(c), str(c)) for c in detail.get("items", []) or [])
+    if kind == "rejected":
+        return str(detail.get("reason", ""))
+    if kind == "withdrawn":
+        return f"补正期限 {detail.get('deadline', '')}"
+    return ""
+
+
+def case_history(session: Session, case: Case, *, with_views: bool = False,
+                 limit: int = 500) -> tuple[HistoryLine, ...]:
+    """What happened to the case, oldest first; with `with_views` (those who may read
+    the audit trail) also who looked at it, from the audit trail."""
+    names: dict[int, str] = {}
+    events = list(session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+        .limit(limit)))
+    ids = {e.actor_id for e in events if e.actor_id is not None}
+    if ids:
+        for user in session.scalars(select(User).where(User.id.in_(ids))):
+            names[user.id] = f"{user.name}（{user.staff_no}）"
+    lines = [
+        HistoryLine(e.at, fmt_local(e.at),
+                    names.get(e.actor_id, "") if e.actor_id is not None else "系统",
+                    _EVENT_LABELS.get(e.kind, e.kind), _event_detail(case, e.kind, e.detail or {}))
+        for e in events
+    ]
+    if with_views:
+        views = (AuditAction.VIEW_CASE, AuditAction.VIEW_UNMASKED)
+        for entry in session.scalars(
+                select(AuditEntry).where(AuditEntry.subject_kind == "case",
+                                         AuditEntry.subject == case.case_no,
+                                         AuditEntry.action.in_(views))
+                .order_by(AuditEntry.id.desc()).limit(limit)):
+            who = f"{entry.actor_name}（{entry.staff_no}）" if entry.staff_no \
+                else entry.actor_name
+            where = f"{entry.window_no}号窗口" if entry.window_no else entry.workstation
+            lines.append(HistoryLine(entry.at, fmt_local(entry.at), who,
+                                     AuditAction(entry.action).label, where, audit=True))
+    lines.sort(key=lambda line: line.at)
+    return tuple(lines)

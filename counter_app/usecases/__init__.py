@@ -17,4 +17,6 @@ themselves; services and domain code below never commit.
 - `reports`    the shift summary and its exports, the supervisor's board
 - `staff`      log in, add a user
 - `database`   create or migrate the schema
+- `settings`   change this PC's settings (the config file, comments kept; role admin)
+- `devices`    try a device with a setting before saving it (the settings dialog)
 """

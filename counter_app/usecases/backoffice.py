@@ -4,13 +4,13 @@ notice can be printed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from counter_app.domain.audit import AuditAction
 from counter_app.domain.case import CaseStatus, SubItemStatus
 from counter_app.domain.roles import Actor, Permission
 from counter_app.runtime import Runtime
-from counter_app.services import audit, backoffice, case_records, caseviews
+from counter_app.services import audit, backoffice, case_records, caseviews, papers
 from counter_app.services.backoffice import BackOfficeError, find_case
 from counter_app.store.models import Case
 
@@ -113,7 +113,7 @@ def complete_case_items(rt: Runtime, cmd: CompleteCaseItems) -> caseviews.CaseDe
                 audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_DONE,
                              "case", case.case_no, item_id=item_id)
         _finished(session, rt, case)
-        return caseviews.case_detail(case, deps=rt.deps)
+        return _detail(session, rt, case, cmd.actor)
 
 
 def return_case_item(rt: Runtime, cmd: ReturnCaseItem) -> caseviews.CaseDetail:
@@ -126,7 +126,17 @@ def return_case_item(rt: Runtime, cmd: ReturnCaseItem) -> caseviews.CaseDetail:
         backoffice.return_item(session, rt.deps, item.id, cmd.actor.user_id, cmd.reason)
         audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_RETURNED,
                      "case", case.case_no, item_id=item.id)
-        return caseviews.case_detail(case, deps=rt.deps)
+        return _detail(session, rt, case, cmd.actor)
+
+
+def _detail(session, rt: Runtime, case: Case,  # type: ignore[no-untyped-def]
+            actor: Actor) -> caseviews.CaseDetail:
+    """The case as the case detail view shows it after the change (with its history)."""
+    detail = caseviews.case_detail(case, deps=rt.deps,
+                                   soon_days=rt.settings.cases.tolerance_due_soon_days)
+    views = actor.can(Permission.VIEW_AUDIT)
+    return replace(detail, history=caseviews.case_history(session, case, with_views=views),
+                   papers=papers.available_papers(case))
 
 
 def _case(session, case_no: str):  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ transaction.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -216,12 +216,20 @@ def show_case(rt: Runtime, cmd: ShowCase) -> caseviews.CaseDetail:
             raise CaseNotFound(f"未找到办件 {cmd.case_no}")
         action = AuditAction.VIEW_UNMASKED if cmd.unmasked else AuditAction.VIEW_CASE
         audit.record(session, rt.deps.clock(), cmd.actor, action, "case", case.case_no)
-        return _detail(rt, case, unmasked=cmd.unmasked)
+        return _detail(rt, case, session, cmd.actor, unmasked=cmd.unmasked)
 
 
-def _detail(rt: Runtime, case: Case, *, unmasked: bool = False) -> caseviews.CaseDetail:
-    return caseviews.case_detail(case, unmasked=unmasked, deps=rt.deps,
-                                 soon_days=rt.settings.cases.tolerance_due_soon_days)
+def _detail(rt: Runtime, case: Case, session: Session | None = None,
+            actor: Actor | None = None, *, unmasked: bool = False) -> caseviews.CaseDetail:
+    """The case in full; inside a session also its history (with who looked at it
+    for those who may read the audit trail)."""
+    detail = caseviews.case_detail(case, unmasked=unmasked, deps=rt.deps,
+                                   soon_days=rt.settings.cases.tolerance_due_soon_days)
+    if session is None:
+        return detail
+    views = actor is not None and actor.can(Permission.VIEW_AUDIT)
+    return replace(detail, history=caseviews.case_history(session, case, with_views=views),
+                   papers=papers.available_papers(case))
 
 
 def desk_cases(rt: Runtime, window_no: str | None = None) -> list[caseviews.CaseRow]:
@@ -294,7 +302,7 @@ def supply_material(rt: Runtime, cmd: SupplyMaterial) -> caseviews.CaseDetail:
                          accepted=done.accepted_now or None)
             if done.accepted_now:
                 case_records.enqueue(session, rt.settings, case, "accept", now)
-        detail = _detail(rt, case)
+        detail = _detail(rt, case, session, cmd.actor)
     if broken is not None:
         raise broken
     return detail

@@ -13,7 +13,7 @@ from counter_app.domain.application import MaterialStatus
 from counter_app.domain.audit import AuditAction
 from counter_app.domain.case import CaseStatus, SubItemStatus
 from counter_app.domain.catalogue import CaseKind, FieldKind
-from counter_app.domain.clock import business_date, fmt_local
+from counter_app.domain.clock import business_date, fmt_local, local
 from counter_app.domain.masking import mask_card, mask_id, mask_phone
 from counter_app.domain.sla import Sla, SlaView, working_day_sla, worst
 from counter_app.domain.workcal import WorkCalendar
@@ -372,7 +372,9 @@ class CaseDetail:
             return d.isoformat() if d else None
 
         def moment(t: datetime | None) -> str | None:
-            return t.isoformat() if t else None
+            # on the hall's clock (+08:00), as the papers print it: the date part is
+            # the hall's day, not UTC's
+            return local(t).isoformat() if t else None
 
         return {
             "case_no": self.case_no,
@@ -382,7 +384,7 @@ class CaseDetail:
             "bundle": self.bundle,
             "channel": self.channel,
             "application_id": self.application_id or None,
-            "accepted_at": self.accepted_at.isoformat(),
+            "accepted_at": moment(self.accepted_at),
             "materials_complete_at": moment(self.materials_complete_at),
             "due_date": day(self.due_date),
             "supplement_deadline": day(self.supplement_deadline),

@@ -60,13 +60,18 @@ def test_today_and_older_open_cases_in_two_tabs(qtbot, tmp_path: Path, clock,  #
     assert [r.case_no for r in older.rows] == [old]
     assert {r.case_no for r in panel.rows} == {old, *fresh}
     # the number whole, the name masked (the list faces the teller with a citizen there)
-    shown = {today.row_model.text(i, 0): today.row_model.text(i, 1)
-             for i in range(len(today.rows))}
-    assert shown == {fresh[0]: "王*", fresh[1]: "阿******"}
-    assert older.row_model.text(0, 1) == "李*"
-    # the number is not cut: its column is as wide as the text
+    shown = {today.row_model.text(i, 0) for i in range(len(today.rows))}
+    assert shown == {f"{fresh[0]}\n王*", f"{fresh[1]}\n阿******"}
+    assert older.row_model.text(0, 0) == f"{old}\n李*"
+    clock_line, business = older.row_model.text(0, 1).split("\n")
+    assert clock_line and business == older.rows[0].title
+    # the number is not cut, even in the teller window's narrow pane (≈330 px)
+    panel.resize(330, 400)
+    qtbot.waitUntil(lambda: panel.width() == 330)
     metrics = today.fontMetrics()
     assert today.columnWidth(0) >= metrics.horizontalAdvance(fresh[0])
+    assert today.columnWidth(0) + today.columnWidth(1) <= today.viewport().width()
+    assert today.rowHeight(0) >= 2 * metrics.lineSpacing()
 
     # keys: into the list, Enter opens the case under the cursor
     panel.activateWindow()
@@ -91,7 +96,7 @@ def test_today_and_older_open_cases_in_two_tabs(qtbot, tmp_path: Path, clock,  #
     qtbot.keyClick(older, Qt.Key.Key_Tab, CTRL)
     assert panel.tabs.currentIndex() == TODAY_TAB
     second = today.row_model.row(1).case_no
-    rect = today.visualRect(today.row_model.index(1, 2))
+    rect = today.visualRect(today.row_model.index(1, 1))
     with qtbot.waitSignal(panel.case_opened) as opened:  # a real one: press, then double
         qtbot.mouseClick(today.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         qtbot.mouseDClick(today.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -14,7 +14,7 @@ tooltip has everything."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from counter_app.domain.applicant import ApplicantKind
@@ -50,12 +50,14 @@ def _tip(row: CaseRow) -> str:
 
 
 def _columns() -> list[Column[CaseRow]]:
+    """Two columns of two lines each, so that nothing is cut in the narrow right-hand
+    pane of the teller window (≈330 px): the number whole over the applicant, the
+    clock over the business."""
     return [
-        Column("办件编号", lambda r: r.case_no, tooltip=_tip),
-        Column("申请人", applicant_shown, tooltip=_tip),
-        Column("时限", lambda r: r.sla_text or r.status_label, tooltip=_tip,
-               colour=lambda r: SLA_COLOURS[r.sla.value]),
-        Column("业务", lambda r: r.title, tooltip=_tip, fit=Fit.STRETCH),
+        Column("办件编号 / 申请人", lambda r: f"{r.case_no}\n{applicant_shown(r)}",
+               tooltip=_tip),
+        Column("时限 / 业务", lambda r: f"{r.sla_text or r.status_label}\n{r.title}",
+               tooltip=_tip, colour=lambda r: SLA_COLOURS[r.sla.value], fit=Fit.STRETCH),
     ]
 
 
@@ -77,6 +79,9 @@ class CasesPanel(QGroupBox):
         self.older_table: RowTable[CaseRow] = RowTable(_columns(), key=lambda r: r.case_no)
         for table, title in ((self.table, TODAY_TITLE), (self.older_table, OLDER_TITLE)):
             table.setAlternatingRowColors(True)
+            lines = table.fontMetrics().lineSpacing()
+            table.verticalHeader().setDefaultSectionSize(2 * lines + 8)
+            table.setTextElideMode(Qt.TextElideMode.ElideRight)
             table.activated.connect(lambda index, t=table: self._open(t, index))
             self.tabs.addTab(table, title)
         layout.addWidget(self.tabs, 1)

@@ -229,6 +229,15 @@ class _Delegate(QStyledItemDelegate):
         edit.setMaxLength(16)
         return edit
 
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,  # noqa: N802
+                             index: QModelIndex | QPersistentModelIndex) -> None:
+        """The list of statuses as wide as its longest entry ("2 ☁ 共享获取" and the
+        arrow), over the date cell beside it if need be, never cut."""
+        rect = option.rect  # type: ignore[attr-defined]
+        if isinstance(editor, QComboBox):
+            rect = rect.adjusted(0, 0, max(0, editor.sizeHint().width() - rect.width()), 0)
+        editor.setGeometry(rect)
+
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex  # noqa: N802
                       ) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)

@@ -78,8 +78,11 @@ def test_tab_reaches_the_status_and_a_digit_chooses_in_the_list(qtbot) -> None: 
     assert texts[-1] == f"5 {SYMBOLS[MaterialStatus.MISSING]}"
 
     # 4 (无需提供) on a required material: refused with the core's reason, list open
+    narrowest = panel.minimumSizeHint().width()
     qtbot.keyClick(combo, Qt.Key.Key_4)
     assert "必须提交的材料" in panel.message.text() and "不能选“无需提供”" in panel.message.text()
+    # a long reason never widens the panel (the centre would scroll sideways)
+    assert panel.minimumSizeHint().width() == narrowest
     assert _focus() is combo
     # 5 chooses 未提供 and closes the list
     qtbot.keyClick(combo, Qt.Key.Key_5)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -202,8 +203,7 @@ def _not_allowed(line: MaterialLine, status: MaterialStatus) -> str:
         # the core's rule (issue 10): no free reason makes a required material not
         # needed; only a situation answer of the catalogue exempts it, and then the
         # material is no longer required and the exemption is printed
-        return (f"“{name}”是必须提交的材料，本次情形不免予提交，不能选“无需提供”；"
-                "缺少时请选 3 容缺 或 5 未提供（出具一次性告知书）")
+        return f"“{name}”是必须提交的材料，不能选“无需提供”；缺少时按 3 容缺 或 5 未提供"
     return f"“{name}”不能设为{status.label}"
 
 
@@ -358,6 +358,9 @@ class MaterialsPanel(QGroupBox):
         # one line, always there: a label that appears or wraps grows the panel after the
         # scroll area placed it, and ends up below the fold
         self.message.setFixedHeight(self.message.fontMetrics().height() + 4)
+        # nor may a long reason widen the panel (the centre would scroll sideways and
+        # the table's status column leave the view): clipped, whole in the tooltip
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.message)
         self.model.refused.connect(self._refused)
         self.model.edited.connect(self._edited)
@@ -470,5 +473,6 @@ class MaterialsPanel(QGroupBox):
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
+        self.message.setToolTip(text)
         if text:
             self._reveal(self.message)

@@ -15,7 +15,9 @@ from counter_app.domain.applicant import ApplicantKind
 from counter_app.domain.transitions import LabelledEnum
 from counter_app.domain.workcal import LimitUnit
 
-BOARDS = ("就业创业", "社会保险", "人事人才", "劳动关系", "社保卡")
+# the five boards of 人社, and 住房公积金 for an agency hosted in the hall (驻厅): its
+# items are no social insurance and must not be tagged so in search or on papers
+BOARDS = ("就业创业", "社会保险", "人事人才", "劳动关系", "社保卡", "住房公积金")
 
 # GB/T 39046-2020 item types: the "6+1" kinds that are rated.
 ITEM_TYPES: dict[str, str] = {

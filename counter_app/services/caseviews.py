@@ -93,6 +93,7 @@ class CaseRow:
     waiting: int = 0  # sub-items waiting for a prerequisite (分段办理)
     reason: str = ""  # why it was terminated, withdrawn or rejected
     supplement_deadline: date | None = None  # 补正: supply by
+    of_today: bool = False  # received today (the teller's 今日办件; else an older open one)
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def _case_row(case: Case, deps: Deps, now: datetime,
         reason=case.reason if status in (CaseStatus.TERMINATED, CaseStatus.WITHDRAWN,
                                          CaseStatus.REJECTED) else "",
         supplement_deadline=case.supplement_deadline,
+        of_today=case.accepted_at is not None and business_date(case.accepted_at) == today,
     )
 
 

@@ -60,7 +60,7 @@ def case_rows(n: int, refresh: int = 0) -> list[CaseRow]:
             status_label="已办结" if sla is Sla.DONE else "办理中",
             kind=("即办", "承诺", "混合")[k % 3], sla=sla, sla_text=text,
             accepted_at=f"09-29 {8 + k % 9:02d}:{k % 60:02d}",
-            due_date=DAY + timedelta(days=k % 20),
+            due_date=DAY + timedelta(days=k % 20), of_today=True,
         ))
     return rows
 

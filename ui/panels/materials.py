@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -91,7 +92,16 @@ class MaterialLine:
 
 
 def _name(line: MaterialLine) -> str:
+    if line.merged.exempt_reason:  # a situation answer exempts it: say so, not "如有"
+        return line.merged.material.name + "（免予提交）"
     return line.merged.material.name + ("" if line.merged.required else "（如有）")
+
+
+def _name_tip(line: MaterialLine) -> str:
+    standard = line.merged.material.standard
+    if line.merged.exempt_reason:
+        return f"{standard}\n免予提交：{line.merged.exempt_reason}（印在回执上）".strip()
+    return standard
 
 
 def _date_tip(line: MaterialLine) -> str | None:
@@ -101,7 +111,7 @@ def _date_tip(line: MaterialLine) -> str | None:
 
 
 COLUMNS: list[Column[MaterialLine]] = [
-    Column("材料", _name, tooltip=lambda m: m.merged.material.standard, fit=Fit.STRETCH),
+    Column("材料", _name, tooltip=_name_tip, fit=Fit.STRETCH),
     Column("要求", lambda m: f"{m.merged.form.label} {m.merged.count}份"),
     Column("状态", lambda m: SYMBOLS[m.status], colour=lambda m: STATUS_COLOURS[m.status],
            header_tip=KEYS_HINT),
@@ -189,6 +199,11 @@ def _not_allowed(line: MaterialLine, status: MaterialStatus) -> str:
         return f"“{name}”是主要材料，不能容缺"
     if status is MaterialStatus.SHARED:
         return f"“{name}”不能通过共享获取"
+    if status is MaterialStatus.NOT_NEEDED and line.merged.required:
+        # the core's rule (issue 10): no free reason makes a required material not
+        # needed; only a situation answer of the catalogue exempts it, and then the
+        # material is no longer required and the exemption is printed
+        return f"“{name}”是必须提交的材料，不能选“无需提供”；缺少时按 3 容缺 或 5 未提供"
     return f"“{name}”不能设为{status.label}"
 
 
@@ -205,14 +220,23 @@ class _Delegate(QStyledItemDelegate):
         line = self.table.row_model.row(index.row())
         if index.column() == STATUS_COLUMN:
             combo = QComboBox(parent)
-            for status in line.allowed:
-                combo.addItem(SYMBOLS[status], status)
+            for status in line.allowed:  # each with its key: a digit chooses it here too
+                combo.addItem(f"{STATUS_KEYS.index(status) + 1} {SYMBOLS[status]}", status)
             combo.activated.connect(lambda _i, c=combo: self._chosen(c))
             return combo
         edit = QLineEdit(parent)
         edit.setPlaceholderText("20261201")
         edit.setMaxLength(16)
         return edit
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,  # noqa: N802
+                             index: QModelIndex | QPersistentModelIndex) -> None:
+        """The list of statuses as wide as its longest entry ("2 ☁ 共享获取" and the
+        arrow), over the date cell beside it if need be, never cut."""
+        rect = option.rect  # type: ignore[attr-defined]
+        if isinstance(editor, QComboBox):
+            rect = rect.adjusted(0, 0, max(0, editor.sizeHint().width() - rect.width()), 0)
+        editor.setGeometry(rect)
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex  # noqa: N802
                       ) -> None:
@@ -235,6 +259,19 @@ class _Delegate(QStyledItemDelegate):
         self.closeEditor.emit(combo, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:  # noqa: N802
+        if isinstance(editor, QComboBox) and isinstance(event, QKeyEvent) \
+                and event.type() == QEvent.Type.KeyPress and event.key() in DIGITS:
+            # 1–5 in the open list: the same statuses as in the table; one the material
+            # cannot take is refused with the reason and the list stays open
+            status = STATUS_KEYS[DIGITS[Qt.Key(event.key())] - 1]
+            found = editor.findData(status)
+            if found < 0:
+                line = self.table.row_model.row(self.table.currentIndex().row())
+                self.table.materials_model.refused.emit(_not_allowed(line, status))
+                return True
+            editor.setCurrentIndex(found)
+            self._chosen(editor)
+            return True
         if isinstance(editor, QLineEdit) and isinstance(event, QKeyEvent) \
                 and event.type() == QEvent.Type.KeyPress:
             key = event.key()
@@ -282,6 +319,13 @@ class MaterialsTable(RowTable[MaterialLine]):
         else:
             super().keyPressEvent(event)
 
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        """Reached by Tab as well as by Ctrl+M: the cursor on a status at once, so a
+        digit or Enter (the list of statuses) works without an arrow first."""
+        if self.row_model.rowCount() and not self.currentIndex().isValid():
+            self.setCurrentIndex(self.row_model.index(0, STATUS_COLUMN))
+        super().focusInEvent(event)
+
     def _status(self, row: int, status: MaterialStatus) -> None:
         self.model().setData(self.row_model.index(row, STATUS_COLUMN), status)
 
@@ -314,6 +358,9 @@ class MaterialsPanel(QGroupBox):
         # one line, always there: a label that appears or wraps grows the panel after the
         # scroll area placed it, and ends up below the fold
         self.message.setFixedHeight(self.message.fontMetrics().height() + 4)
+        # nor may a long reason widen the panel (the centre would scroll sideways and
+        # the table's status column leave the view): clipped, whole in the tooltip
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.message)
         self.model.refused.connect(self._refused)
         self.model.edited.connect(self._edited)
@@ -352,7 +399,9 @@ class MaterialsPanel(QGroupBox):
             allowed.append(MaterialStatus.SHARED)
         if merged.tolerable:
             allowed.append(MaterialStatus.TOLERATED)
-        allowed += [MaterialStatus.NOT_NEEDED, MaterialStatus.MISSING]
+        if not merged.required:  # optional, or exempted by a situation answer
+            allowed.append(MaterialStatus.NOT_NEEDED)
+        allowed.append(MaterialStatus.MISSING)
         return allowed
 
     @staticmethod
@@ -424,5 +473,6 @@ class MaterialsPanel(QGroupBox):
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
+        self.message.setToolTip(text)
         if text:
             self._reveal(self.message)

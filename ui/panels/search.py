@@ -1,4 +1,9 @@
-"""Find any item or bundle by name, code or pinyin initials, as one types."""
+"""Find any item or bundle by name, code or pinyin initials, as one types.
+
+The results show while the box has the focus; Esc or leaving the box (Tab, a click
+elsewhere, a window key) closes them, so they never cover the form behind. A bundle
+reads "一件事 · 含 N 项" (its mandatory items) and, when its situation answers can
+add items, how many at most."""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from counter_app.domain.catalogue import Catalogue, SearchHit
+from counter_app.domain.catalogue import Bundle, Catalogue, SearchHit
 
 ROLE_HIT = Qt.ItemDataRole.UserRole
 
@@ -26,6 +31,9 @@ class SearchBox(QWidget):
         self.edit.setClearButtonEnabled(True)
         self.results = QListWidget()
         self.results.setMaximumHeight(150)
+        # the keys stay in the box (↑↓ move the cursor here); a click chooses without
+        # taking the focus, so leaving the box means leaving the search
+        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.edit)
         layout.addWidget(self.results)
         self.edit.textChanged.connect(self.refresh)
@@ -46,7 +54,7 @@ class SearchBox(QWidget):
     def _row(self, hit: SearchHit) -> QListWidgetItem:
         if hit.kind == "bundle":
             bundle = self.catalogue.bundles[hit.code]
-            text = f"▸ {bundle.name}（打包 {len(bundle.mandatory)} 项起）"
+            text = f"▸ {bundle.name}　{bundle_size(bundle)}"
         else:
             item = self.catalogue.items[hit.code]
             marks = ["提速办"] if item.is_speedup else []
@@ -61,9 +69,27 @@ class SearchBox(QWidget):
         if row is not None:
             self.chosen.emit(row.data(ROLE_HIT))
 
+    def close_results(self) -> None:
+        self.results.setVisible(False)
+
     def eventFilter(self, obj, event) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
         if obj is self.edit and event.type() == QEvent.Type.FocusIn:
             self.refresh(self.edit.text())
+        if obj is self.edit and event.type() == QEvent.Type.FocusOut:
+            self.close_results()
+        if (
+            obj is self.edit
+            and isinstance(event, QKeyEvent)
+            and event.type() == QKeyEvent.Type.KeyPress
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            if event.key() == Qt.Key.Key_Escape and self.results.isVisible():
+                self.close_results()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                    and not self.results.isVisible():
+                self.refresh(self.edit.text())  # closed by Esc: Enter shows them again
+                return True
         if (
             obj is self.edit
             and isinstance(event, QKeyEvent)
@@ -75,3 +101,15 @@ class SearchBox(QWidget):
             self.results.setCurrentRow(row)
             return True
         return super().eventFilter(obj, event)
+
+
+def bundle_size(bundle: Bundle) -> str:
+    """"一件事 · 含 4 项", and "，按情形最多 7 项" when answers can add items (each
+    situation counted with its answer that adds the most)."""
+    base = set(bundle.mandatory)
+    most = len(base) + sum(
+        max((len(set(o.adds) - base) for o in situation.options), default=0)
+        for situation in bundle.situations
+    )
+    text = f"一件事 · 含 {len(base)} 项"
+    return text + (f"，按情形最多 {most} 项" if most > len(base) else "")

@@ -125,7 +125,7 @@ ITEM_COLUMNS: list[Column[SubItemLine]] = [
     Column("责任单位", lambda i: i.unit_name, tooltip=lambda i: i.unit_name),
     Column("说明", _item_note, tooltip=_item_note, fit=Fit.STRETCH),
 ]
-ITEM_NAME_MAX, ITEM_UNIT_MAX = 320, 260
+ITEM_NAME_MAX, ITEM_UNIT_MAX = 320, 320  # a unit name of 17 characters whole
 
 PAPER_COLUMNS: list[Column[str]] = [
     Column("文书", lambda doc: TITLES.get(doc, doc), fit=Fit.STRETCH),

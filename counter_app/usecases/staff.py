@@ -19,6 +19,9 @@ class LogIn:
     staff_no: str
     password: str
     window_no: str = ""
+    # logging in to serve at this window (the workstation's dialog): refused while the
+    # teller still holds a ticket at another window (one teller, one window)
+    at_window: bool = False
 
 
 def log_in(rt: Runtime, cmd: LogIn) -> Actor:
@@ -30,7 +33,7 @@ def log_in(rt: Runtime, cmd: LogIn) -> Actor:
         result = users.check_login(session, cmd.staff_no, cmd.password, rt.deps.clock)
         actor = None if result.user is None else users.actor_of(result.user, window_no)
         message = result.message
-        if actor is not None and window_no:
+        if actor is not None and cmd.at_window and window_no:
             # One teller, one window: not here while serving someone at another.
             held = _held_elsewhere(session, rt, actor, window_no)
             if held:

@@ -144,8 +144,10 @@ def test_one_teller_one_window(runtime, clock, teller):  # type: ignore[no-untyp
         uc.walk_in(runtime, uc.WalkIn(teller, "2"))
     assert status_of(runtime, "A002")[0] == "waiting"
     with pytest.raises(UserError, match="1 号窗口还有在办的号 A001.*再登录 2 号窗口"):
-        log_in(runtime, LogIn("1024", "secret1", window_no="2"))
-    assert log_in(runtime, LogIn("1024", "secret1", window_no="1")).staff_no == "1024"
+        log_in(runtime, LogIn("1024", "secret1", window_no="2", at_window=True))
+    here = LogIn("1024", "secret1", window_no="1", at_window=True)
+    assert log_in(runtime, here).staff_no == "1024"
     uc.no_show(runtime, uc.AtWindow(teller, "1"))
-    assert log_in(runtime, LogIn("1024", "secret1", window_no="2")).staff_no == "1024"
+    there = LogIn("1024", "secret1", window_no="2", at_window=True)
+    assert log_in(runtime, there).staff_no == "1024"
     assert uc.call_next(runtime, uc.CallNext(teller, "2")).ticket.number == "A002"

@@ -28,10 +28,10 @@ class _Relay(QObject):
 
 
 def placement(teller: QRect, screens: list[QRect]) -> tuple[QRect, bool]:
-    """Where the pad's window goes, and whether it must stay on top: the whole second
-    screen (the applicant's monitor) when there is one; on one screen, the lower
-    right of the teller's screen, above the teller window (else it opens behind it
-    and the applicant never sees it)."""
+    """Where the pad's window goes, and whether it shares the teller's screen: the
+    whole second screen (the applicant's monitor) when there is one; on one screen,
+    the lower right of the teller's screen, raised above the teller window (else it
+    opens behind it and the applicant never sees it)."""
     others = [s for s in screens if not s.intersects(teller)]
     if others:
         return QRect(others[0]), False
@@ -184,8 +184,8 @@ class SoftPadWindow(QWidget):
             frame = screen.availableGeometry() if screen is not None else frame
         screens = [s.availableGeometry() for s in QGuiApplication.screens()]
         rect, on_top = placement(frame, screens)
-        if on_top:
-            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        # raised once, after the teller's window, not pinned on top: the teller's
+        # own questions (F1, F7, F4) must not open behind it
         self.setGeometry(rect)
         self.on_top = on_top
 

@@ -189,7 +189,7 @@ def test_f7_stores_an_outcome_code_and_a_note(qtbot, teller_window, clock) -> No
         # the focus went to the note: back to the list, choose 2, then the note
         (Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier),
         Key.Key_2, Key.Key_Tab, "缺户口本，已一次性告知", Key.Key_Return,
-    ])
+    ], gap_ms=250)  # a teller's pace: each question settles before the next key
     qtbot.waitUntil(lambda: w.queue.current_number == "", timeout=5000)
     settle(qtbot, w)
     assert errors == ["请按数字 1–7 选择办理结果", "办理结果为“其他”时请填写说明"]

@@ -365,10 +365,10 @@ def _attach_ratings(window: Any, ctx: Any, devices: str) -> None:
         service.add_listener(lambda _event: deliverer.wake())
     window.rating.attach(service)
     if screen is not None:
-        from PySide6.QtGui import QGuiApplication
-
-        screens = QGuiApplication.screens()
-        if len(screens) > 1:  # the applicant's monitor
-            screen.setGeometry(screens[1].availableGeometry())
-        screen.show()
+        screen.place_beside(window)  # the applicant's monitor, or above the teller's window
         window.soft_pad_window = screen
+        lights = getattr(window, "lights", None)
+        if lights is not None:  # not a hub device: its light follows the pad's screen
+            lights.set_state("pad", "online", "软件评价屏（本机窗口）")
+            screen.closed.connect(
+                lambda: lights.set_state("pad", "offline", "软件评价屏已关闭"))

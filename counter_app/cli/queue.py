@@ -44,14 +44,29 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     nxt = queue.add_parser("call-next", help="呼叫下一位", parents=[common])
     _window(nxt)
     nxt.add_argument("--categories", help="本窗口办理的业务类别，如 AB (缺省：上次设置或全部)")
+    _finish(nxt)
     nxt.add_argument("--json", action="store_true")
     nxt.set_defaults(handler=cmd_call_next)
 
     call = queue.add_parser("call", help="指定号码呼叫", parents=[common])
     _window(call)
     call.add_argument("number")
+    _finish(call)
     call.add_argument("--json", action="store_true")
     call.set_defaults(handler=cmd_call)
+
+    walk = queue.add_parser("walk-in", help="无号现场办理：取一个号并在本窗口叫到",
+                            parents=[common])
+    _window(walk)
+    walk.add_argument("--category", help="业务类别 (缺省：queue_walk_in_category 或本窗口第一个)")
+    _finish(walk)
+    walk.add_argument("--json", action="store_true")
+    walk.set_defaults(handler=cmd_walk_in)
+
+    arrive = queue.add_parser("arrive", help="确认被叫的人已到窗口", parents=[common])
+    _window(arrive)
+    arrive.add_argument("--json", action="store_true")
+    arrive.set_defaults(handler=cmd_arrive)
 
     for name, help_text, handler in (
         ("recall", "重呼当前号", cmd_recall),
@@ -85,9 +100,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     tr.add_argument("--json", action="store_true")
     tr.set_defaults(handler=cmd_transfer)
 
-    done = queue.add_parser("done", help="办结当前号", parents=[common])
+    done = queue.add_parser("finish", aliases=["done"], help="办结当前号 (记录办理结果)",
+                            parents=[common])
     _window(done)
-    done.add_argument("--note", default="", help="备注")
+    done.add_argument("--outcome", metavar="CODE",
+                      help="办理结果：" + "、".join(f"{i} {t}" for i, t in enumerate(
+                          ("办结", "一次性告知", "不予受理", "转办", "咨询", "未带材料", "其他"),
+                          start=1)) + " (数字或 completed/informed/…)")
+    done.add_argument("--note", default="", help="说明 (结果为“其他”时必填)")
     done.add_argument("--json", action="store_true")
     done.set_defaults(handler=cmd_done)
 
@@ -111,10 +131,23 @@ def _window(p: argparse.ArgumentParser) -> None:
     p.add_argument("--window", required=True, help="窗口号")
 
 
+def _finish(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--finish", metavar="NUMBER",
+                   help="窗口正在办理的号：确认办结它再叫号 (不写则有在办号时拒绝)")
+
+
 def _run(args: argparse.Namespace, action: Callable[[Any, Any], Any]) -> Any:
     """Open the database and call `action(rt, actor)`: one use case."""
+    from counter_app.domain.queue import StillServing
+
     with runner.runtime(args) as rt:
-        return action(rt, runner.actor(args, rt))
+        try:
+            return action(rt, runner.actor(args, rt))
+        except StillServing as exc:
+            raise runner.CliError(
+                f"{exc}（加 --finish {exc.number} 确认办结 {exc.number}，"
+                f"或先 queue finish --window {exc.window_no}）"
+            ) from None
 
 
 def _ticket_line(t: Any) -> str:
@@ -180,7 +213,7 @@ def cmd_call_next(args: argparse.Namespace) -> int:
     from counter_app.usecases import queue
 
     called = _run(args, lambda rt, a: queue.call_next(
-        rt, queue.CallNext(a, args.window, args.categories)))
+        rt, queue.CallNext(a, args.window, args.categories, args.finish)))
     if called is None:
         if args.json:
             print_json({"ticket": None, "window": args.window, "status": "nothing-waiting"})
@@ -195,8 +228,24 @@ def cmd_call(args: argparse.Namespace) -> int:
 
     return _print_called(
         args, _run(args, lambda rt, a: queue.call_number(
-            rt, queue.CallNumber(a, args.window, args.number)))
+            rt, queue.CallNumber(a, args.window, args.number, args.finish)))
     )
+
+
+def cmd_walk_in(args: argparse.Namespace) -> int:
+    from counter_app.usecases import queue
+
+    return _print_called(
+        args, _run(args, lambda rt, a: queue.walk_in(
+            rt, queue.WalkIn(a, args.window, args.category, args.finish)))
+    )
+
+
+def cmd_arrive(args: argparse.Namespace) -> int:
+    from counter_app.usecases import queue
+
+    view = _run(args, lambda rt, a: queue.arrive(rt, queue.AtWindow(a, args.window)))
+    return _print_ticket(args, view, "已到达窗口")
 
 
 def cmd_recall(args: argparse.Namespace) -> int:
@@ -248,9 +297,12 @@ def cmd_park(args: argparse.Namespace) -> int:
 
 
 def cmd_done(args: argparse.Namespace) -> int:
+    from counter_app.domain.queue import OutcomeCode
     from counter_app.usecases import queue
 
-    view = _run(args, lambda rt, a: queue.finish(rt, queue.Finish(a, args.window, args.note)))
+    outcome = OutcomeCode.parse(args.outcome) if args.outcome else None
+    view = _run(args, lambda rt, a: queue.finish(
+        rt, queue.Finish(a, args.window, args.note, outcome)))
     text = "已办结" if view.status == "done" else f"已办结，回到 {view.window_no} 号窗口前排队"
     if view.status == "waiting":
         text = "本窗口已办结，回原窗口排队"

@@ -154,7 +154,14 @@ class QueueSettings:
     )
     recall_max: int = setting("queue_recall_max", 3, "重呼次数上限", minimum=0, maximum=10)
     recall_gap_seconds: int = setting(
-        "queue_recall_gap_seconds", 5, "两次呼叫之间至少间隔的秒数", minimum=0, maximum=600
+        "queue_recall_gap_seconds", 30,
+        "重呼前与上次呼叫至少间隔的秒数（F2 过早时告诉柜员几秒后可再重呼）",
+        minimum=0, maximum=600,
+    )
+    walk_in_category: str = setting(
+        "queue_walk_in_category", "",
+        "无号现场办理（Shift+F1）记入的业务类别前缀；空 = 本窗口的第一个类别",
+        pattern=r"^[A-Za-z]{0,2}$",
     )
     no_show_minutes: int = setting(
         "queue_no_show_minutes", 30, "过号后可激活的分钟数", minimum=0, maximum=24 * 60

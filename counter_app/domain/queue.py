@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+from counter_app.domain.clock import local
 from counter_app.domain.transitions import LabelledEnum, Transitions
 
 DEFAULT_CATEGORIES: dict[str, str] = {
@@ -82,6 +83,63 @@ class TransactionOutcome(LabelledEnum):
     PARK = "park", "挂起"
 
 
+class OutcomeCode(LabelledEnum):
+    """What came of one stretch of service (办结 F7 asks for it; a digit chooses):
+    stored on the transaction with a CHECK, counted in the statistics."""
+
+    COMPLETED = "completed", "办结"
+    INFORMED = "informed", "一次性告知"
+    REJECTED = "rejected", "不予受理"
+    REFERRED = "referred", "转办"
+    CONSULTED = "consulted", "咨询"
+    NO_PAPERS = "no_papers", "未带材料"
+    OTHER = "other", "其他"
+
+    @property
+    def digit(self) -> str:
+        return str(list(OutcomeCode).index(self) + 1)
+
+    @classmethod
+    def parse(cls, text: str) -> OutcomeCode:
+        """A code from its digit (1–7), its value (completed) or its label (办结)."""
+        token = str(text).strip()
+        for code in cls:
+            if token in (code.digit, code.value, code.label):
+                return code
+        known = "、".join(f"{c.digit} {c.label}" for c in cls)
+        raise QueueError(f"没有办理结果 {token}（可选：{known}）")
+
+
+def outcome_refusal(code: OutcomeCode | None, note: str) -> str:
+    """Why an outcome cannot be stored as given ("" if it can)."""
+    if code is OutcomeCode.OTHER and not note.strip():
+        return "办理结果为“其他”时请填写说明"
+    if len(note.strip()) > 255:
+        return "说明不能超过 255 个字"
+    return ""
+
+
+class StillServing(QueueError):
+    """Call next (or a walk-in) while a ticket is served, without naming that ticket
+    as the one to finish: the teller is asked first (a stale confirmation names
+    another ticket and is refused the same way)."""
+
+    def __init__(self, number: str, ticket_id: int, window_no: str) -> None:
+        super().__init__(
+            f"{window_no}号窗口正在办理 {number}：请确认结束本次服务后再叫下一位"
+        )
+        self.number, self.ticket_id, self.window_no = number, ticket_id, window_no
+
+
+class ServingElsewhere(QueueError):
+    """One teller, one window: the teller still holds a ticket at another window."""
+
+    def __init__(self, number: str, window_no: str) -> None:
+        super().__init__(
+            f"您在 {window_no} 号窗口还有在办的号 {number}：请先在 {window_no} 号窗口"
+            "办结、转移或过号，再到本窗口叫号"
+        )
+        self.number, self.window_no = number, window_no
 
 
 @dataclass(frozen=True)
@@ -123,9 +181,10 @@ class QueueRules:
         default_factory=lambda: parse_categories(DEFAULT_CATEGORIES)
     )
     recall_max: int = 3
-    recall_gap_seconds: int = 5  # a second press right after a call is not a recall
+    recall_gap_seconds: int = 30  # a recall only after this gap since the last call
     no_show_minutes: int = 30
     rejoin_behind: int = 3
+    walk_in_category: str = ""  # "" = the window's first category
     priority_run: int = 0  # 0: priority always first; N: one ordinary after N priority
     priority_age: int = 70  # 0: no automatic priority by age
     number_digits: int = 3
@@ -198,7 +257,10 @@ def recall_refusal(recalls: int, last_called_at: datetime | None, now: datetime,
     if last_called_at is not None:
         gap = (now - last_called_at).total_seconds()
         if gap < rules.recall_gap_seconds:
-            return f"刚刚呼叫过，请{int(rules.recall_gap_seconds - gap) + 1}秒后再重呼"
+            wait = int(rules.recall_gap_seconds - gap) + 1
+            at = last_called_at + timedelta(seconds=rules.recall_gap_seconds)
+            return (f"刚刚呼叫过：{wait} 秒后（{local(at):%H:%M:%S} 起）可再重呼"
+                    f"（两次呼叫至少间隔 {rules.recall_gap_seconds} 秒）")
     return ""
 
 

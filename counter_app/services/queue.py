@@ -28,7 +28,15 @@ from counter_app.domain import queue as rules_mod
 from counter_app.domain.applicant import ApplicantKind, IdType
 from counter_app.domain.clock import Clock, business_date, system_clock
 from counter_app.domain.masking import mask_name
-from counter_app.domain.queue import QueueError, QueueRules, TicketStatus, TransactionOutcome
+from counter_app.domain.queue import (
+    OutcomeCode,
+    QueueError,
+    QueueRules,
+    ServingElsewhere,
+    StillServing,
+    TicketStatus,
+    TransactionOutcome,
+)
 from counter_app.services import applicants, hall_events
 from counter_app.store.models import (
     Case,
@@ -48,6 +56,7 @@ def rules_from(settings: QueueSettings) -> QueueRules:
         recall_gap_seconds=settings.recall_gap_seconds,
         no_show_minutes=settings.no_show_minutes,
         rejoin_behind=settings.rejoin_behind,
+        walk_in_category=settings.walk_in_category.strip().upper(),
         priority_run=settings.priority_run,
         priority_age=settings.priority_age,
     )
@@ -84,6 +93,7 @@ class TicketView:
     wait_seconds: int | None
     recalls: int
     holder: str  # masked name of the linked applicant, "" if none
+    arrived_at: datetime | None = None  # the teller confirmed the person came
 
     @property
     def status_label(self) -> str:
@@ -104,6 +114,7 @@ class TicketView:
             "wait_seconds": self.wait_seconds,
             "recalls": self.recalls,
             "holder": self.holder,
+            "arrived_at": self.arrived_at.isoformat() if self.arrived_at else None,
         }
 
 
@@ -147,6 +158,7 @@ def view(t: Ticket, rules: QueueRules) -> TicketView:
         wait_seconds=t.wait_seconds,
         recalls=t.recalls,
         holder=mask_name(t.applicant.name) if t.applicant_id and t.applicant else "",
+        arrived_at=t.arrived_at,
     )
 
 
@@ -256,6 +268,12 @@ def waiting_ahead(session: Session, ticket: Ticket) -> int:
 # -- at the window --------------------------------------------------------------
 
 
+#: `finish_current` value that closes whatever ticket is at the window (scripts,
+#: load tests); the teller's window and the CLI name the ticket instead.
+ANY_CURRENT = "*"
+Current = int | str | None
+
+
 def call_next(
     session: Session,
     hall: Hall,
@@ -263,15 +281,20 @@ def call_next(
     *,
     teller_id: int | None = None,
     categories: str | None = None,
+    finish_current: Current = ANY_CURRENT,
 ) -> Called | None:
     """Close the ticket at the window (if any) and call the next one: tickets sent
     back to this window first, then priority, then first come. None if nobody of the
-    window's categories is waiting."""
+    window's categories is waiting.
+
+    A ticket being served is closed only if `finish_current` names it (its id or
+    number, or ANY_CURRENT); otherwise StillServing, and nothing changes."""
     now = hall.clock()
     win = lock_window(session, hall, window_no, categories=categories, teller_id=teller_id)
     if win.paused:
         raise QueueError("本窗口已暂停服务，请先恢复服务 (F6)")
-    finished = _finish_current(session, hall, win, now)
+    _refuse_elsewhere(session, hall, win, teller_id, now)
+    finished = _finish_current(session, hall, win, now, finish_current)
     cats = hall.rules.window_categories(win.categories)
     ordinary = rules_mod.ordinary_turn(win.priority_run, hall.rules)
     stmt = (
@@ -305,18 +328,20 @@ def call_next(
 
 
 def call_number(
-    session: Session, hall: Hall, window_no: str, number: str, *, teller_id: int | None = None
+    session: Session, hall: Hall, window_no: str, number: str, *, teller_id: int | None = None,
+    finish_current: Current = ANY_CURRENT,
 ) -> Called:
     """Call a given waiting number out of order."""
     now = hall.clock()
     win = lock_window(session, hall, window_no, teller_id=teller_id)
     if win.paused:
         raise QueueError("本窗口已暂停服务，请先恢复服务 (F6)")
+    _refuse_elsewhere(session, hall, win, teller_id, now)
     ticket = _ticket_by_number(session, hall, number, lock=True)
     if ticket.status != TicketStatus.WAITING:
         label = TicketStatus(ticket.status).label
         raise QueueError(f"{ticket.number} 当前为“{label}”，不能呼叫")
-    finished = _finish_current(session, hall, win, now)
+    finished = _finish_current(session, hall, win, now, finish_current)
     return _call(session, hall, win, ticket, now, finished)
 
 
@@ -453,20 +478,87 @@ def unpark(
     ticket = _ticket_by_number(session, hall, number, lock=True)
     if ticket.status != TicketStatus.PARKED:
         raise QueueError(f"{ticket.number} 未挂起")
+    _refuse_elsewhere(session, hall, win, teller_id, now)
     current = _current_or_none(session, win)
     if current is not None:
         raise QueueError(f"请先办结当前号 {current.number}")
     return _call(session, hall, win, ticket, now, None, kind="unpark")
 
 
-def done(session: Session, hall: Hall, window_no: str, note: str = "") -> TicketView:
-    """办结 the ticket at the window. A transferred ticket with a return goes back to
-    its first window, ahead of everyone waiting there."""
+def done(
+    session: Session, hall: Hall, window_no: str, note: str = "",
+    outcome_code: OutcomeCode | None = None, *, ticket_id: int | None = None,
+) -> TicketView:
+    """办结 the ticket at the window, with what came of it (outcome code and note). A
+    transferred ticket with a return goes back to its first window, ahead of everyone
+    waiting there. `ticket_id`: the ticket the teller meant (a stale dialog for
+    another ticket is refused)."""
+    refusal = rules_mod.outcome_refusal(outcome_code, note)
+    if refusal:
+        raise QueueError(refusal)
     now = hall.clock()
     win = lock_window(session, hall, window_no)
     ticket = _current(session, win)
-    _complete(session, hall, win, ticket, now, note)
+    if ticket_id is not None and ticket.id != ticket_id:
+        raise QueueError(f"{window_no}号窗口当前在办的是 {ticket.number}，请重新按 F7")
+    _complete(session, hall, win, ticket, now, note, outcome_code)
     return view(ticket, hall.rules)
+
+
+def walk_in(
+    session: Session,
+    hall: Hall,
+    window_no: str,
+    *,
+    category: str | None = None,
+    teller_id: int | None = None,
+    finish_current: Current = None,
+) -> Called:
+    """无号现场办理: a person served with no ticket still makes a visit — a ticket of
+    the walk-in category (the setting, else the window's first), taken and called
+    here at once. The ticket at the window is closed only if `finish_current` names it."""
+    now = hall.clock()
+    win = lock_window(session, hall, window_no, teller_id=teller_id)
+    if win.paused:
+        raise QueueError("本窗口已暂停服务，请先恢复服务 (F6)")
+    _refuse_elsewhere(session, hall, win, teller_id, now)
+    prefix = (category or hall.rules.walk_in_category
+              or hall.rules.window_categories(win.categories)[0])
+    finished = _finish_current(session, hall, win, now, finish_current)
+    taken = take(session, hall, prefix, channel="walk_in")
+    ticket = session.get(Ticket, taken.ticket.id)
+    assert ticket is not None
+    return _call(session, hall, win, ticket, now, finished, kind="walk_in")
+
+
+def arrive(session: Session, hall: Hall, window_no: str) -> TicketView:
+    """到达确认: the person called has come to the window (the first confirmation
+    counts; a second one changes nothing)."""
+    now = hall.clock()
+    win = lock_window(session, hall, window_no)
+    ticket = _current(session, win)
+    if ticket.arrived_at is None:
+        ticket.arrived_at = now
+        _event(session, hall, "arrive", ticket, window_no, now)
+    return view(ticket, hall.rules)
+
+
+def serving_elsewhere(
+    session: Session, hall: Hall, teller_id: int, window_no: str, day: str | None = None
+) -> Ticket | None:
+    """A ticket this teller is serving today at another window than `window_no`."""
+    return session.scalar(
+        select(Ticket)
+        .where(
+            Ticket.hall_code == hall.code,
+            Ticket.day == (day or hall.today()),
+            Ticket.status == TicketStatus.SERVING,
+            Ticket.teller_id == teller_id,
+            Ticket.window_no != window_no,
+        )
+        .order_by(Ticket.id)
+        .limit(1)
+    )
 
 
 def pause(session: Session, hall: Hall, window_no: str, reason: str = "") -> None:
@@ -620,20 +712,45 @@ def _call(
     )
 
 
+def _refuse_elsewhere(
+    session: Session, hall: Hall, win: QueueWindow, teller_id: int | None, now: datetime
+) -> None:
+    """One teller, one window: no call here while they serve someone elsewhere."""
+    if teller_id is None:
+        return
+    held = serving_elsewhere(session, hall, teller_id, win.window_no, hall.today(now))
+    if held is not None:
+        raise ServingElsewhere(held.number, held.window_no or "?")
+
+
+def _names(ticket: Ticket, token: Current) -> bool:
+    if token == ANY_CURRENT:
+        return True
+    if isinstance(token, int) and not isinstance(token, bool):
+        return token == ticket.id
+    if isinstance(token, str):
+        return token.strip().upper() == ticket.number
+    return False
+
+
 def _finish_current(
-    session: Session, hall: Hall, win: QueueWindow, now: datetime
+    session: Session, hall: Hall, win: QueueWindow, now: datetime,
+    finish_current: Current = ANY_CURRENT,
 ) -> TicketView | None:
     ticket = _current_or_none(session, win)
     if ticket is None:
         return None
+    if not _names(ticket, finish_current):
+        raise StillServing(ticket.number, ticket.id, win.window_no)
     _complete(session, hall, win, ticket, now, "")
     return view(ticket, hall.rules)
 
 
 def _complete(
-    session: Session, hall: Hall, win: QueueWindow, ticket: Ticket, now: datetime, note: str
+    session: Session, hall: Hall, win: QueueWindow, ticket: Ticket, now: datetime, note: str,
+    outcome_code: OutcomeCode | None = None,
 ) -> None:
-    _close_transaction(session, ticket, now, TransactionOutcome.DONE, note)
+    _close_transaction(session, ticket, now, TransactionOutcome.DONE, note, outcome_code)
     win.current_ticket_id = None
     win.updated_at = now
     if ticket.return_window and ticket.return_window != win.window_no:
@@ -652,7 +769,8 @@ def _complete(
 
 
 def _close_transaction(
-    session: Session, ticket: Ticket, now: datetime, outcome: TransactionOutcome, note: str = ""
+    session: Session, ticket: Ticket, now: datetime, outcome: TransactionOutcome, note: str = "",
+    outcome_code: OutcomeCode | None = None,
 ) -> None:
     tx = session.scalar(
         select(TicketTransaction)
@@ -664,7 +782,8 @@ def _close_transaction(
         return
     tx.ended_at = now
     tx.outcome = outcome
-    tx.note = note[:255]
+    tx.note = note.strip()[:255]
+    tx.outcome_code = outcome_code
     if outcome is not TransactionOutcome.NO_SHOW:
         ticket.service_seconds += rules_mod.seconds_between(tx.started_at, now) or 0
 

@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from counter_app.domain.audit import AuditAction
-from counter_app.domain.queue import QueueError
+from counter_app.domain.queue import (  # the windows catch these from here
+    OutcomeCode,
+    QueueError,
+    ServingElsewhere,
+    StillServing,  # noqa: F401
+)
 from counter_app.domain.roles import Actor, Permission
 from counter_app.infra import hall_listener
 from counter_app.runtime import Runtime
@@ -108,17 +113,36 @@ class AtWindow:
 
 @dataclass(frozen=True)
 class CallNext(AtWindow):
+    """叫号. While a ticket is served at the window, `finish_current` must name it
+    (its id, or its number from the CLI): the teller confirmed ending that visit.
+    Otherwise StillServing, and nobody is closed or skipped."""
+
     categories: str | None = None  # the window's work profile, e.g. "AB"
+    finish_current: int | str | None = None
 
 
 @dataclass(frozen=True)
 class CallNumber(AtWindow):
     number: str
+    finish_current: int | str | None = None
 
 
 @dataclass(frozen=True)
 class Finish(AtWindow):
+    """办结 with what came of it; `ticket_id`: the ticket the teller's dialog was for."""
+
     note: str = ""
+    outcome: OutcomeCode | None = None
+    ticket_id: int | None = None
+
+
+@dataclass(frozen=True)
+class WalkIn(AtWindow):
+    """无号现场办理: a ticket taken and called at once (category: the setting
+    queue_walk_in_category, else the window's first)."""
+
+    category: str | None = None
+    finish_current: int | str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,7 +170,7 @@ def call_next(rt: Runtime, cmd: CallNext) -> Called | None:
     hall = hall_of(rt)
     with rt.write() as session:
         called = queue.call_next(session, hall, cmd.window_no, teller_id=cmd.actor.user_id,
-                                 categories=cmd.categories)
+                                 categories=cmd.categories, finish_current=cmd.finish_current)
         if called is not None:
             _audit(session, rt, cmd.actor, "call", called.ticket.number, cmd.window_no)
         return called
@@ -157,7 +181,8 @@ def call_number(rt: Runtime, cmd: CallNumber) -> Called:
     hall = hall_of(rt)
     with rt.write() as session:
         called = queue.call_number(session, hall, cmd.window_no, cmd.number,
-                                   teller_id=cmd.actor.user_id)
+                                   teller_id=cmd.actor.user_id,
+                                   finish_current=cmd.finish_current)
         _audit(session, rt, cmd.actor, "call", called.ticket.number, cmd.window_no)
         return called
 
@@ -204,9 +229,40 @@ def finish(rt: Runtime, cmd: Finish) -> TicketView:
     cmd.actor.require(Permission.SERVE_WINDOW)
     hall = hall_of(rt)
     with rt.write() as session:
-        view = queue.done(session, hall, cmd.window_no, cmd.note)
+        view = queue.done(session, hall, cmd.window_no, cmd.note, cmd.outcome,
+                          ticket_id=cmd.ticket_id)
         _audit(session, rt, cmd.actor, "done", view.number, cmd.window_no)
         return view
+
+
+def walk_in(rt: Runtime, cmd: WalkIn) -> Called:
+    """Serve a person with no ticket: the visit is recorded all the same."""
+    cmd.actor.require(Permission.SERVE_WINDOW)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        called = queue.walk_in(session, hall, cmd.window_no, category=cmd.category,
+                               teller_id=cmd.actor.user_id, finish_current=cmd.finish_current)
+        _audit(session, rt, cmd.actor, "walk_in", called.ticket.number, cmd.window_no)
+        return called
+
+
+def arrive(rt: Runtime, cmd: AtWindow) -> TicketView:
+    """到达确认 (F11): the person called came to the window."""
+    cmd.actor.require(Permission.SERVE_WINDOW)
+    hall = hall_of(rt)
+    with rt.write() as session:
+        return queue.arrive(session, hall, cmd.window_no)
+
+
+def serving_elsewhere(rt: Runtime, actor: Actor, window_no: str) -> ServingElsewhere | None:
+    """The refusal for a teller who still holds a ticket at another window (None if
+    they do not): log-in at a window asks it."""
+    if actor.user_id is None:
+        return None
+    hall = hall_of(rt)
+    with rt.read() as session:
+        held = queue.serving_elsewhere(session, hall, actor.user_id, window_no)
+        return None if held is None else ServingElsewhere(held.number, held.window_no or "?")
 
 
 def transfer(rt: Runtime, cmd: Transfer) -> TicketView:

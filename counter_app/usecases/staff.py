@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from counter_app.domain.audit import AuditAction
 from counter_app.domain.roles import Actor, Permission, PermissionDenied, Role
 from counter_app.runtime import Runtime
@@ -17,6 +19,9 @@ class LogIn:
     staff_no: str
     password: str
     window_no: str = ""
+    # logging in to serve at this window (the workstation's dialog): refused while the
+    # teller still holds a ticket at another window (one teller, one window)
+    at_window: bool = False
 
 
 def log_in(rt: Runtime, cmd: LogIn) -> Actor:
@@ -27,12 +32,37 @@ def log_in(rt: Runtime, cmd: LogIn) -> Actor:
     with rt.write() as session:
         result = users.check_login(session, cmd.staff_no, cmd.password, rt.deps.clock)
         actor = None if result.user is None else users.actor_of(result.user, window_no)
-        who = actor or Actor(None, cmd.staff_no.strip()[:32], "", Role.SYSTEM, window_no)
+        message = result.message
+        if actor is not None and cmd.at_window and window_no:
+            # One teller, one window: not here while serving someone at another.
+            held = _held_elsewhere(session, rt, actor, window_no)
+            if held:
+                message, actor = held, None
+                who = users.actor_of(result.user, window_no)
+            else:
+                who = actor
+        else:
+            who = actor or Actor(None, cmd.staff_no.strip()[:32], "", Role.SYSTEM, window_no)
         action = AuditAction.LOGIN if actor else AuditAction.LOGIN_FAILED
         audit.record(session, rt.deps.clock(), who, action, "user", who.staff_no)
     if actor is None:
-        raise users.UserError(result.message)
+        raise users.UserError(message)
     return actor
+
+
+def _held_elsewhere(session: Session, rt: Runtime, actor: Actor, window_no: str) -> str:
+    """Why this teller may not log in at `window_no` ("" if they may)."""
+    from counter_app.domain.queue import ServingElsewhere
+    from counter_app.services import queue
+
+    if actor.user_id is None:
+        return ""
+    hall = queue.Hall.of(rt.settings, rt.deps.clock)
+    held = queue.serving_elsewhere(session, hall, actor.user_id, window_no)
+    if held is None:
+        return ""
+    return str(ServingElsewhere(held.number, held.window_no or "?")).replace(
+        "再到本窗口叫号", f"再登录 {window_no} 号窗口")
 
 
 def needs_first_user(rt: Runtime) -> bool:

@@ -11,7 +11,7 @@ from counter_app.cli import main as cli
 
 #: Window actions are a teller's: the test logs in as the administrator 9000.
 WINDOW_ACTIONS = {"call-next", "call", "recall", "no-show", "park", "unpark", "transfer", "done",
-                  "pause", "resume", "reactivate"}
+                  "pause", "resume", "reactivate", "finish", "walk-in", "arrive"}
 
 
 def run_json(capsys, db_url: str, *args: str) -> dict:  # type: ignore[no-untyped-def]
@@ -55,7 +55,11 @@ def test_queue_commands(db_url: str, capsys, monkeypatch) -> None:  # type: igno
     back = run_json(capsys, db_url, "done", "--window", "5")
     assert back["status"] == "waiting"  # back to window 2
     assert run_json(capsys, db_url, "call-next", "--window", "2")["ticket"] == "C002"
-    assert run_json(capsys, db_url, "call-next", "--window", "2")["ticket"] == "C001"
+    capsys.readouterr()  # C002 is served: a plain call-next is refused, nobody skipped
+    assert cli(["--db", db_url, *login("call-next"), "queue", "call-next", "--window", "2"]) == 2
+    assert "--finish C002" in capsys.readouterr().err
+    assert run_json(capsys, db_url, "call-next", "--window", "2",
+                    "--finish", "C002")["ticket"] == "C001"
     assert run_json(capsys, db_url, "no-show", "--window", "2")["status"] == "no_show"
     assert run_json(capsys, db_url, "reactivate", "C001")["status"] == "waiting"
 
@@ -71,3 +75,29 @@ def test_queue_commands(db_url: str, capsys, monkeypatch) -> None:  # type: igno
     assert "没有业务类别 Q" in capsys.readouterr().err
     assert cli(["--db", db_url, "queue", "status"]) == 0
     assert "等候 1 人" in capsys.readouterr().out
+
+
+def test_walk_in_arrive_and_finish_with_an_outcome(db_url: str, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine, text
+
+    monkeypatch.setattr(sys, "stdin", sys.stdin)
+    make_admin(db_url)
+    walk = run_json(capsys, db_url, "walk-in", "--window", "3", "--category", "B")
+    assert (walk["ticket"], walk["window"], walk["status"]) == ("B001", "3", "serving")
+    arrived = run_json(capsys, db_url, "arrive", "--window", "3")
+    assert arrived["arrived_at"] is not None
+    capsys.readouterr()
+    code = cli(["--db", db_url, *login("finish"), "queue", "finish", "--window", "3",
+                "--outcome", "9"])
+    assert code == 2 and "没有办理结果 9" in capsys.readouterr().err
+    code = cli(["--db", db_url, *login("finish"), "queue", "finish", "--window", "3",
+                "--outcome", "7"])
+    assert code == 2 and "请填写说明" in capsys.readouterr().err
+    done = run_json(capsys, db_url, "finish", "--window", "3", "--outcome", "5",
+                    "--note", "咨询退休条件")
+    assert done["status"] == "done"
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT outcome_code, note FROM ticket_transactions")).one()
+    engine.dispose()
+    assert tuple(row) == ("consulted", "咨询退休条件")

@@ -82,10 +82,10 @@ def test_recall_is_limited(runtime, hall, clock):  # type: ignore[no-untyped-def
     with runtime.uow() as s, pytest.raises(QueueError, match="刚刚呼叫过"):
         q.recall(s, hall, "3")
     for n in range(1, 4):
-        clock.now += timedelta(seconds=10)
+        clock.now += timedelta(seconds=30)  # queue_recall_gap_seconds
         with runtime.uow() as s:
             assert q.recall(s, hall, "3").ticket.recalls == n
-    clock.now += timedelta(seconds=10)
+    clock.now += timedelta(seconds=30)
     with runtime.uow() as s, pytest.raises(QueueError, match="达到上限"):
         q.recall(s, hall, "3")
 

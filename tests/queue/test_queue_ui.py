@@ -244,9 +244,20 @@ def test_queue_panel_call_next_accept_a_case_done(qtbot, teller, clock) -> None:
     qtbot.waitUntil(lambda: "已受理 1 件" in panel.ticket_label.text(), timeout=5000)
 
     clock.now += timedelta(minutes=9)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def answer() -> None:  # F7 asks the outcome: the case was accepted, so 1 办结 is chosen
+        asked = QApplication.activeModalWidget()
+        if asked is None:
+            QTimer.singleShot(50, answer)
+            return
+        qtbot.keyClick(asked, Qt.Key.Key_Return)
+
+    QTimer.singleShot(50, answer)
     qtbot.keyClick(w, Qt.Key.Key_F7)
     qtbot.waitUntil(lambda: panel.current_number == "" and not panel.busy, timeout=5000)
-    assert panel.message.text() == "B001 已办结"
+    assert panel.message.text() == "B001 已办结（办结）"
     with w.rt.uow() as s:
         ticket = s.scalar(select(Ticket).where(Ticket.number == "B001"))
         case = s.scalar(select(Case).where(Case.case_no == case_no))

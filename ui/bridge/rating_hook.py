@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from counter_app.config import Settings
@@ -25,6 +25,7 @@ from counter_app.infra.pad_session import (
     SessionEnded,
     SessionStarted,
 )
+from ui.bridge.keys import function_key
 from ui.context import AppContext
 from ui.style import MUTED, OK
 
@@ -58,8 +59,8 @@ class RatingHook(QObject):
         self.label = QLabel("")
         self.label.setToolTip("评价器状态：只显示是否评价，不显示评价结果")
         self.event.connect(self._on_event)
-        QShortcut(QKeySequence(RATE_KEY), window, activated=self.request,
-                  context=Qt.ShortcutContext.ApplicationShortcut)
+        # F8 in the window and in every dialog opened from it (the papers preview…)
+        function_key(window, RATE_KEY, self.request)
         menu = window.menuBar().addMenu("评价(&R)")
         for text, slot in ((f"请评价\t{RATE_KEY}", self.request), ("取消评价", self.cancel)):
             action = QAction(text, window)  # the key is the QShortcut above

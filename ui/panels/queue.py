@@ -1,6 +1,11 @@
-"""The teller's queue strip: 叫号 F1, 重呼 F2, 过号 F3, 转移 F4, 暂停 F6, 办结 F7,
-and the ticket being served with its wait. All database work runs on the window's
-TaskRunner; the keys work anywhere in the teller window."""
+"""The teller's queue strip: 叫号 F1 (Shift+F1 无号现场办理), 重呼 F2, 过号 F3,
+转移 F4, 暂停 F6, 办结 F7, 到达 F11, and the ticket being served with its wait. All
+database work runs on the window's TaskRunner; the keys work anywhere in the teller
+window and its dialogs (ui.bridge.keys: no auto-repeat, debounced).
+
+F1 on a served visit asks first (queue_dialogs.ConfirmNextDialog) and the call names
+the ticket the teller confirmed: the use case refuses any other (StillServing), so a
+stale or doubled confirmation never ends another visit."""
 
 from __future__ import annotations
 
@@ -9,31 +14,29 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
     QWidget,
 )
 
-from counter_app.domain.queue import PAUSE_REASONS, QueueError
+from counter_app.domain.clock import local
+from counter_app.domain.queue import PAUSE_REASONS, OutcomeCode, QueueError, StillServing
 from counter_app.runtime import Runtime
+from counter_app.services import queue_views
 from counter_app.services.queue import Hall
 from counter_app.services.queue_views import WindowView
 from counter_app.usecases import queue
 from counter_app.usecases.errors import user_message
+from ui.bridge.keys import function_key, owns_function_keys
 from ui.bridge.tasks import TaskRunner
 from ui.context import AppContext
+from ui.panels.queue_dialogs import ConfirmNextDialog, OutcomeDialog, TransferDialog
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 15_000
@@ -50,37 +53,6 @@ def _minutes(seconds: int | None) -> str:
     if seconds is None:
         return ""
     return f"{seconds // 60} 分钟" if seconds >= 60 else f"{seconds} 秒"
-
-
-class TransferDialog(QDialog):
-    def __init__(self, hall: Hall, window_no: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("转移")
-        form = QFormLayout(self)
-        self.window = QLineEdit()
-        self.window.setPlaceholderText("窗口号，可不填")
-        self.category = QComboBox()
-        self.category.addItem("（不变）", "")
-        for c in hall.rules.categories:
-            self.category.addItem(f"{c.prefix} {c.name}", c.prefix)
-        self.back = QCheckBox(f"办完后回到 {window_no} 号窗口")
-        self.back.setChecked(True)
-        form.addRow("转到窗口", self.window)
-        form.addRow("转到业务", self.category)
-        form.addRow("", self.back)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def values(self) -> tuple[str | None, str | None, bool]:
-        return (
-            self.window.text().strip() or None,
-            self.category.currentData() or None,
-            self.back.isChecked(),
-        )
 
 
 class QueuePanel(QFrame):
@@ -103,6 +75,7 @@ class QueuePanel(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 3, 6, 3)
         self.buttons: dict[str, QPushButton] = {}
+        self.keys: list[tuple[str, Callable[[], None]]] = []
         for key, text, slot in (
             ("F1", "叫号", self.call_next),
             ("F2", "重呼", self.recall),
@@ -110,19 +83,20 @@ class QueuePanel(QFrame):
             ("F4", "转移", self.ask_transfer),
             ("F6", "暂停", self.toggle_pause),
             ("F7", "办结", self.done),
+            ("F11", "到达", self.arrive),
         ):
             button = QPushButton(f"{text} {key}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(slot)
             layout.addWidget(button)
             self.buttons[key] = button
-            # Application-wide: the keys also work while a papers preview has the
-            # focus (a modal dialog still blocks them).
-            QShortcut(QKeySequence(key), self, activated=slot,
-                      context=Qt.ShortcutContext.ApplicationShortcut)
+            self.keys.append((key, slot))
+        self.keys.append(("Shift+F1", self.walk_in))
+        self.function_keys = None  # bound to the window once shown (ui.bridge.keys)
         more = QPushButton("更多")
         more.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         menu = QMenu(more)
+        menu.addAction("无号现场办理\tShift+F1", self.walk_in)
         menu.addAction("挂起当前号", self.park)
         menu.addAction("取回挂起的号…", self.ask_unpark)
         menu.addAction("指定号码呼叫…", self.ask_call_number)
@@ -146,6 +120,12 @@ class QueuePanel(QFrame):
         self.timer.timeout.connect(self.refresh)
         self.timer.start(REFRESH_MS)
         self.refresh()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().showEvent(event)
+        if self.function_keys is None:  # the window and every dialog opened from it
+            for key, slot in self.keys:
+                self.function_keys = function_key(self.window(), key, slot)
 
     # -- state ------------------------------------------------------------------------
     @property
@@ -172,9 +152,10 @@ class QueuePanel(QFrame):
             prio = f" · 优先({t.priority_reason})" if t.priority else ""
             holder = f" · {t.holder}" if t.holder else ""
             cases = f" · 已受理 {len(view.cases)} 件" if view and view.cases else ""
+            arrived = " · 已到达" if t.arrived_at else " · 待到达确认(F11)"
             text = (
                 f"当前 {t.number} · 等候 {_minutes(t.wait_seconds)} · {t.category_name}"
-                f"{prio}{holder}{cases}"
+                f"{prio}{holder}{cases}{arrived}"
             )
         else:
             text = "当前无在办号，按 F1 叫号"
@@ -218,6 +199,8 @@ class QueuePanel(QFrame):
             if not isinstance(exc, QueueError):
                 self._log_failure(exc)
             self.message.setText(user_message(exc))
+            if isinstance(exc, StillServing):
+                self.refresh()  # the strip was out of date: show who is served
 
         self.ctx.call(work, ok, failed, runner=self.runner)
 
@@ -227,10 +210,59 @@ class QueuePanel(QFrame):
     def _here(self) -> queue.AtWindow:
         return queue.AtWindow(self.user, self.window_no)
 
+    def _served_seconds(self) -> int | None:
+        t = self.view.ticket if self.view else None
+        if t is None or t.called_at is None:
+            return None
+        return max(0, int((self.rt.deps.clock() - t.called_at).total_seconds()))
+
+    def _confirm_end(self, walk_in: bool = False) -> int | None | bool:
+        """The ticket to finish before calling: None when nobody is served here, its
+        id when the teller confirmed ending it, False when they keep serving."""
+        t = self.view.ticket if self.view else None
+        if t is None:
+            return None
+        self.confirm = ConfirmNextDialog(t, self._served_seconds(), walk_in, self)
+        try:
+            if self.confirm.exec() != QDialog.DialogCode.Accepted:
+                self.message.setStyleSheet("")
+                self.message.setText(f"继续办理 {t.number}")
+                return False
+            return self.confirm.ticket_id
+        finally:
+            self.confirm.deleteLater()
+            self.confirm = None
+
+    confirm: ConfirmNextDialog | None = None
+
     def call_next(self) -> None:
-        cmd = queue.CallNext(self.user, self.window_no, self.categories or None)
+        if self.busy:
+            return
+        finish = self._confirm_end()
+        if finish is False:
+            return
+        cmd = queue.CallNext(self.user, self.window_no, self.categories or None,
+                             finish_current=finish)
         self._act(lambda rt: queue.call_next(rt, cmd),
                   lambda called: "无人等候" if called is None else called.announcement)
+
+    def walk_in(self) -> None:
+        if self.busy:
+            return
+        finish = self._confirm_end(walk_in=True)
+        if finish is False:
+            return
+        cmd = queue.WalkIn(self.user, self.window_no, finish_current=finish)
+        self._act(lambda rt: queue.walk_in(rt, cmd),
+                  lambda c: f"无号现场办理：已建 {c.ticket.number}（{c.ticket.category_name}）")
+
+    def arrive(self) -> None:
+        if not self.current_number:
+            self.message.setText("当前没有在办的号")
+            return
+        cmd = self._here()
+        self._act(lambda rt: queue.arrive(rt, cmd),
+                  lambda t: f"{t.number} 已到达（{local(t.arrived_at):%H:%M:%S}）")
 
     def recall(self) -> None:
         cmd = self._here()
@@ -241,10 +273,32 @@ class QueuePanel(QFrame):
         cmd = self._here()
         self._act(lambda rt: queue.no_show(rt, cmd), lambda t: f"{t.number} 已过号")
 
+    outcome_dialog: OutcomeDialog | None = None
+
     def done(self) -> None:
-        cmd = queue.Finish(self.user, self.window_no)
+        """办结 F7: asks what came of the visit (digit) and a note, then ends it."""
+        t = self.view.ticket if self.view else None
+        if self.busy:
+            return
+        if t is None:
+            self.message.setText("当前没有在办的号")
+            return
+        preselect = OutcomeCode.COMPLETED if self.view and self.view.cases else None
+        self.outcome_dialog = dialog = OutcomeDialog(t, preselect, self)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            self.finish(dialog.outcome, dialog.note.text(), dialog.ticket_id)
+        finally:
+            dialog.deleteLater()
+            self.outcome_dialog = None
+
+    def finish(self, outcome: OutcomeCode | None, note: str = "",
+               ticket_id: int | None = None) -> None:
+        cmd = queue.Finish(self.user, self.window_no, note, outcome, ticket_id)
+        label = f"（{outcome.label}）" if outcome else ""
         self._act(lambda rt: queue.finish(rt, cmd),
-                  lambda t: f"{t.number} 已办结" if t.status == "done"
+                  lambda t: f"{t.number} 已办结{label}" if t.status == "done"
                   else f"{t.number} 已回原窗口排队")
 
     def park(self) -> None:
@@ -277,22 +331,51 @@ class QueuePanel(QFrame):
         self._act(lambda rt: queue.resume(rt, cmd), lambda _r: "已恢复服务")
 
     # -- dialogs --------------------------------------------------------------------------
+    transfer_dialog: TransferDialog | None = None
+
     def ask_transfer(self) -> None:
-        if not self.current_number:
+        """转移 F4: the hall's windows (read off the GUI thread) and categories, by digit."""
+        t = self.view.ticket if self.view else None
+        if t is None:
             self.message.setText("当前没有在办的号")
             return
-        dialog = TransferDialog(self.hall, self.window_no, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.transfer(*dialog.values())
+        if self.busy:
+            return
+        self.busy = True
+
+        def loaded(snapshot: queue_views.HallSnapshot) -> None:
+            self.busy = False
+            self.transfer_dialog = dialog = TransferDialog(
+                t, self.window_no, snapshot.windows, self.hall.rules.categories, self)
+            try:
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return
+                choice = dialog.choice()
+                if choice is not None:
+                    self.transfer(choice.to_window, choice.to_category, choice.back)
+            finally:
+                dialog.deleteLater()
+                self.transfer_dialog = None
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self.message.setText(user_message(exc))
+
+        self.ctx.call(queue.hall_snapshot, loaded, failed, runner=self.runner)
 
     def toggle_pause(self) -> None:
         if self.view is not None and self.view.paused:
             self.resume()
             return
-        reason, ok = QInputDialog.getItem(self, "暂停服务", "暂停原因：", list(PAUSE_REASONS), 0,
-                                          False)
-        if ok:
-            self.pause(reason)
+        dialog = QInputDialog(self)
+        owns_function_keys(dialog)
+        dialog.setWindowTitle("暂停服务")
+        dialog.setLabelText("暂停原因：")
+        dialog.setComboBoxItems(list(PAUSE_REASONS))
+        dialog.setComboBoxEditable(False)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.pause(dialog.textValue())
+        dialog.deleteLater()
 
     def _ask_number(self, title: str, choices: tuple[str, ...] = ()) -> str:
         if choices:

@@ -166,7 +166,7 @@ class LoginDialog(QDialog):
             command = staff.AddUser(None, staff_no, name, password, Role.ADMIN)
             self.runner.run(lambda: staff.add_user(rt, command), self._logged_in, self._failed)
         else:
-            login = staff.LogIn(staff_no, password)
+            login = staff.LogIn(staff_no, password, at_window=True)
             self.runner.run(lambda: staff.log_in(rt, login), self._logged_in, self._failed)
 
     def _logged_in(self, actor: Actor) -> None:

@@ -4,8 +4,8 @@ shows what was pressed."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -27,7 +27,23 @@ class _Relay(QObject):
     prompt = Signal(object)  # Prompt | None, delivered on the GUI thread
 
 
+def placement(teller: QRect, screens: list[QRect]) -> tuple[QRect, bool]:
+    """Where the pad's window goes, and whether it shares the teller's screen: the
+    whole second screen (the applicant's monitor) when there is one; on one screen,
+    the lower right of the teller's screen, raised above the teller window (else it
+    opens behind it and the applicant never sees it)."""
+    others = [s for s in screens if not s.intersects(teller)]
+    if others:
+        return QRect(others[0]), False
+    home = next((s for s in screens if s.intersects(teller)), screens[0] if screens else teller)
+    width = max(560, min(760, home.width() * 55 // 100))
+    height = max(360, min(480, home.height() * 55 // 100))
+    return QRect(home.right() - width - 8, home.bottom() - height - 8, width, height), True
+
+
 class SoftPadWindow(QWidget):
+    closed = Signal()
+
     def __init__(self, pad: SoftPad, header: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.pad = pad
@@ -68,7 +84,7 @@ class SoftPadWindow(QWidget):
             text, colour = FACES[level]
             button = QPushButton(text)
             button.setFont(big)
-            button.setMinimumSize(160, 170)
+            button.setMinimumSize(96, 110)
             button.setStyleSheet(f"background: {colour}; color: white;")
             button.clicked.connect(lambda _c=False, lv=level: self.choose(lv))
             self.face_buttons[level] = button
@@ -158,3 +174,29 @@ class SoftPadWindow(QWidget):
         self.stack.setCurrentIndex(3 if accepted else 0)
         if accepted:
             self.back.start(3000)
+
+    def place_beside(self, teller: QWidget) -> None:
+        """Show the pad where the applicant sees it (placement), once the teller's
+        window is up, so it opens above it rather than behind it."""
+        frame = teller.frameGeometry()
+        if not teller.isVisible():  # not shown yet: the screen it will open on
+            screen = teller.screen() or QGuiApplication.primaryScreen()
+            frame = screen.availableGeometry() if screen is not None else frame
+        screens = [s.availableGeometry() for s in QGuiApplication.screens()]
+        rect, on_top = placement(frame, screens)
+        # raised once, after the teller's window, not pinned on top: the teller's
+        # own questions (F1, F7, F4) must not open behind it
+        self.setGeometry(rect)
+        self.on_top = on_top
+
+        def show_on_top() -> None:
+            self.show()
+            self.raise_()
+
+        QTimer.singleShot(0, show_on_top)
+
+    on_top = False
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self.closed.emit()
+        super().closeEvent(event)

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from counter_app.domain.queue import TicketStatus, TransactionOutcome
+from counter_app.domain.queue import OutcomeCode, TicketStatus, TransactionOutcome
 from counter_app.store.models.base import Base
 from counter_app.store.types import enum_type
 
@@ -83,6 +83,7 @@ class Ticket(Base):
     no_show_at: Mapped[datetime | None]
     no_shows: Mapped[int] = mapped_column(Integer, default=0)
     done_at: Mapped[datetime | None]
+    arrived_at: Mapped[datetime | None]  # the teller confirmed the person came (F11)
     wait_seconds: Mapped[int | None] = mapped_column(Integer)  # taken → the call served
     service_seconds: Mapped[int] = mapped_column(Integer, default=0)  # Σ transactions
 
@@ -123,6 +124,10 @@ class TicketTransaction(Base):
         enum_type(TransactionOutcome, "outcome"), default=TransactionOutcome.OPEN
     )
     note: Mapped[str] = mapped_column(String(255), default="")
+    # what came of it (办结 F7: 办结, 一次性告知 …); None when not recorded
+    outcome_code: Mapped[OutcomeCode | None] = mapped_column(
+        enum_type(OutcomeCode, "outcome_code"), nullable=True
+    )
 
     ticket: Mapped[Ticket] = relationship(back_populates="transactions")
 

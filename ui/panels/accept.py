@@ -138,8 +138,8 @@ class AcceptPanel(QWidget):
         self.search.edit.clear()
         self.search.results.setVisible(False)
         self.recompute()
-        first = next(iter(self.situations.combos.values()), None)
-        (first or self.form).setFocus()
+        first = next(iter(self.situations.combos.values()), None) or self.form.first_empty()
+        (first or self.search.edit).setFocus()
 
     def reset(self) -> None:
         self.bundle_code = None

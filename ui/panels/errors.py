@@ -83,7 +83,7 @@ class ErrorList(QWidget):
         self._fold(self.toggle.isChecked())
 
     def flip(self) -> None:
-        if self.toggle.isVisible():
+        if not self.toggle.isHidden():
             self.toggle.setChecked(not self.toggle.isChecked())
 
     def _fold(self, open_: bool) -> None:

@@ -56,6 +56,9 @@ class FormPanel(QGroupBox):
             self.form.addRow(label, widget)
             self.widgets[spec.key] = widget
             self.labels[spec.key] = label
+            if self.isVisible():  # at once, not on the next event loop: it takes the focus
+                label.show()
+                widget.show()
             if spec.key in self.fixed:
                 self._set(widget, self.fixed[spec.key])
                 widget.setEnabled(False)  # Tab passes it by: the answer is given
@@ -147,10 +150,24 @@ class FormPanel(QGroupBox):
         values = self.values()
         return [m.field.label for m in self.fields if m.required and not values.get(m.field.key)]
 
+    def first_empty(self) -> QWidget | None:
+        """The first field the teller still has to fill (where the cursor goes)."""
+        values = self.values()
+        for merged in self.fields:
+            widget = self.widgets[merged.field.key]
+            if merged.required and widget.isEnabled() and not values.get(merged.field.key):
+                return widget
+        return None
+
     def date_problems(self) -> list[tuple[str, str]]:
         """(key, message) of every date field holding text that is no date."""
-        return [(k, w.problem) for k, w in self.widgets.items()
-                if isinstance(w, DateLine) and w.problem]
+        found = []
+        for key, widget in self.widgets.items():
+            if isinstance(widget, DateLine):
+                widget.normalise()  # the field may not have been left yet (Ctrl+Enter)
+                if widget.problem:
+                    found.append((key, widget.problem))
+        return found
 
     # -- errors on submit --------------------------------------------------------------
     def highlight(self, key: str) -> QWidget | None:

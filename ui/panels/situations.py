@@ -38,6 +38,9 @@ class SituationsPanel(QGroupBox):
             label.setWordWrap(True)
             self.form.addRow(label, combo)
             self.combos[situation.key] = combo
+            if self.isVisible():  # at once, not on the next event loop: it takes the focus
+                label.show()
+                combo.show()
 
     def answers(self) -> dict[str, str]:
         return {key: str(combo.currentData()) for key, combo in self.combos.items()}

@@ -73,6 +73,7 @@ def answer(qtbot, w, yes: bool = True) -> None:  # type: ignore[no-untyped-def]
     box = w.pending_question
     qtbot.keyClick(box, Qt.Key.Key_Return if yes else Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: w.pending_question is None, timeout=5_000)
+    qtbot.waitUntil(w.isActiveWindow, timeout=5_000)  # the keys are the window's again
 
 
 def type_applicant(k: Keys, w, number: str = ID, name: str = "李娜") -> None:  # type: ignore[no-untyped-def]

@@ -235,6 +235,7 @@ class TellerWindow(QMainWindow):
         def finished(code: int) -> None:
             if self.pending_question is box:
                 self.pending_question = None
+            self.activateWindow()  # the keys go back to the window
             if code == QMessageBox.StandardButton.Yes:
                 on_yes()
             elif on_no is not None:

@@ -408,3 +408,48 @@ def test_a_draft_is_written_as_typed_and_removed_on_submit(qtbot, teller_window)
     k.press(w, Qt.Key.Key_Return, CTRL)
     submitted(qtbot, w)
     qtbot.waitUntil(lambda: not path.exists(), timeout=5_000)
+
+
+# -- the whole 职工退休一件事 visit by keys, counted ----------------------------------------
+def test_a_retirement_visit_takes_at_most_25_control_keys(qtbot, teller_window, clock) -> None:  # type: ignore[no-untyped-def]
+    """Card on the reader, one situation, one 容缺, both promises, submit, print all,
+    close the papers, 办结. Content typed is not counted; every other key is."""
+    w = teller_window
+    hall = q.Hall.of(w.rt.settings, clock)
+    with w.rt.uow() as s:
+        q.take(s, hall, "A")
+    k = Keys(qtbot)
+    k.press(w, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: w.queue.current_number == "A001", timeout=5_000)
+    w._card_read(CardData(ID, "王䶮", sex="女", address="北京市西城区"))  # laid on the reader
+    choose(k, w, "zgtx")
+    k.press_here(Qt.Key.Key_2)  # 特殊工种提前退休
+    k.press_here(Qt.Key.Key_Return)  # on to the first empty field
+    for text in ("13812345678", "19700701", "中国工商银行", "6222021234567890", "济南某机械厂",
+                 "高温作业", "12"):
+        k.type_here(text)
+        k.press_here(Qt.Key.Key_Return)
+    table = w.accept.materials.table
+    assert k.focused() is table  # the form is done: the materials are next
+    bank = [m.code for m in w.accept.materials.materials].index("bank_card")
+    k.press_here(Qt.Key.Key_Down, times=bank)
+    k.press_here(Qt.Key.Key_3)  # 容缺
+    k.press(w, Qt.Key.Key_Q, ALT)
+    k.press(w, Qt.Key.Key_X, ALT)
+    k.press(w, Qt.Key.Key_Return, CTRL)
+    case_no = submitted(qtbot, w)
+    papers = next(d for d in QApplication.topLevelWidgets()
+                  if d.isVisible() and getattr(d, "case_no", None) == case_no and d is not w)
+    k.press(papers, Qt.Key.Key_P, CTRL)  # 全部打印
+    k.press(papers, Qt.Key.Key_Escape)
+    qtbot.waitUntil(w.isActiveWindow, timeout=5_000)
+    k.press(w, Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: w.queue.current_number == "", timeout=5_000)
+    form, name, _agent = stored(w.rt, case_no)
+    assert name == "王䶮" and form["id_number"] == ID and form["work_start_date"] == "1970-07-01"
+    assert form["retire_type"] == "特殊工种提前退休" and form["special_job_years"] == "12"
+    with w.rt.uow() as session:
+        case = find_case(session, case_no)
+        assert {m.material_code: str(m.status) for m in case.materials}["bank_card"] == "tolerated"
+    print("keys:", " ".join(k.log), f"control={k.control} content={k.content}")
+    assert k.control <= 25, k.log

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -140,6 +141,47 @@ class AcceptPanel(QWidget):
         self.recompute()
         first = next(iter(self.situations.combos.values()), None) or self.form.first_empty()
         (first or self.search.edit).setFocus()
+        self._watch_enter()
+
+    # -- Enter: on to the next thing to fill ---------------------------------------------
+    def _watch_enter(self) -> None:
+        for widget in [*self.situations.combos.values(), *self.form.widgets.values()]:
+            if not widget.property("enterWatched"):
+                widget.installEventFilter(self)
+                widget.setProperty("enterWatched", True)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Enter in a situation or a form field goes on to the next field still empty
+        (then to the materials): a teller fills the form with content and Enter, not
+        with a Tab per prefilled field."""
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+                and isinstance(obj, QWidget)):
+            combo = getattr(obj, "view", None)
+            if combo is not None and obj.view().isVisible():
+                return False  # Enter picks from the open list
+            if hasattr(obj, "normalise"):
+                obj.normalise()
+                if obj.problem:
+                    return True  # a date that is no date: stay and say so
+            self.focus_next_empty(obj)
+            return True
+        return super().eventFilter(obj, event)
+
+    def focus_next_empty(self, after: QWidget | None = None) -> None:
+        order: list[QWidget] = [*self.situations.combos.values()]
+        order += [w for w in self.form.widgets.values() if w.isEnabled()]
+        start = order.index(after) + 1 if after in order else 0
+        values = self.form.values()
+        empty = {self.form.widgets[m.field.key] for m in self.form.fields
+                 if m.required and not values.get(m.field.key)}
+        for widget in order[start:]:
+            if widget in empty:
+                self.scroll.ensureWidgetVisible(widget, 40, 40)
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+        self.materials.focus_table()
 
     def reset(self) -> None:
         self.bundle_code = None
@@ -177,6 +219,7 @@ class AcceptPanel(QWidget):
             self._latest_promises(), business_date(self.clock()),
         )
         self._set_enabled()
+        self._watch_enter()
         self._edited()
 
     def _latest_promises(self) -> dict[str, date]:

@@ -480,6 +480,7 @@ class TellerWindow(QMainWindow):
             case_no, summary, papers, self.runner, self.rt.settings.cases.a4_printer, self
         )
         dialog.setModal(False)
+        dialog.finished.connect(lambda _r: self.activateWindow())  # keys back to the window
         dialog.show()  # owned by the window until closed, then deleted (WA_DeleteOnClose)
 
     def reprint_last(self) -> None:

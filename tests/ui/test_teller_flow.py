@@ -26,7 +26,8 @@ from ui.panels.fields import DateLine, NumberedCombo
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
 ID = "11010519491231002X"
-ID_MALE = "110105194912310011"  # a valid number, 9th-from-last digit odd: male
+ID_MALE = "110105194912310011"
+OTHER = "110105198001010024"  # a valid number, 9th-from-last digit odd: male
 RETIREMENT = "370100-YJS-07"
 
 
@@ -296,9 +297,11 @@ def test_a_card_asks_before_replacing_a_typed_applicant(qtbot, teller_window) ->
     w = teller_window
     k = Keys(qtbot)
     type_applicant(k, w, name="张三")
-    w._card_read(CardData(ID_MALE, "王五", sex="女", source="社会保障卡"))
+    w._card_read(CardData(OTHER, "赵四", source="身份证"))
     answer(qtbot, w, yes=False)
     assert w.applicant.name.text() == "张三"
+    w._card_read(CardData(OTHER, "赵四", source="身份证"))  # reported again: not asked again
+    assert w.pending_question is None and w.applicant.name.text() == "张三"
     w._card_read(CardData(ID_MALE, "王五", sex="女", source="社会保障卡"))
     answer(qtbot, w, yes=True)
     assert w.applicant.name.text() == "王五"
@@ -453,3 +456,21 @@ def test_a_retirement_visit_takes_at_most_25_control_keys(qtbot, teller_window, 
         assert {m.material_code: str(m.status) for m in case.materials}["bank_card"] == "tolerated"
     print("keys:", " ".join(k.log), f"control={k.control} content={k.content}")
     assert k.control <= 25, k.log
+
+
+def test_a_card_left_on_the_reader_does_not_refill_the_next_visit(qtbot, teller_window) -> None:  # type: ignore[no-untyped-def]
+    w = teller_window
+    k = Keys(qtbot)
+    w._card_read(CardData(ID, "王䶮"))
+    choose(k, w, "shbxgrqy")
+    k.press(w, Qt.Key.Key_Return, CTRL)
+    case_no = submitted(qtbot, w)
+    papers = next(d for d in QApplication.topLevelWidgets()
+                  if d.isVisible() and getattr(d, "case_no", None) == case_no and d is not w)
+    k.press(papers, Qt.Key.Key_Escape)
+    qtbot.waitUntil(w.isActiveWindow, timeout=5_000)
+    w._card_read(CardData(ID, "王䶮"))  # reported again: still lying there
+    assert w.applicant.is_empty()
+    type_applicant(k, w, number=ID_MALE, name="张三")
+    w._card_read(CardData(ID, "王䶮"))
+    assert w.pending_question is None and w.applicant.name.text() == "张三"

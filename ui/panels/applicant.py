@@ -203,6 +203,8 @@ class ApplicantPanel(QGroupBox):
         self.name.setText(card.name)
         if card.address or not self.address.text():
             self.address.setText(card.address)
+        for edit in (self.id_number, self.name, self.address):
+            edit.setCursorPosition(0)  # a long address shows its beginning
         self.source.setText(f"来自{card.source}（已核验）")
         self._filling = False
         self._on_edit()

@@ -66,6 +66,10 @@ class TellerWindow(QMainWindow):
         self._visit_ticket: int | None = None
         self._quitting = False
         self._draft_ticket: int | None = None
+        # cards not to take unasked: declined this visit, or the last visit's (a card
+        # left on the reader is reported again; F5 takes it all the same)
+        self._quiet_cards: set[str] = set()
+        self._card_asked = False
         self.pending_question: QMessageBox | None = None  # the question open now (tests)
         self.detail_dialog: QWidget | None = None
         self.settings_dialog: QWidget | None = None
@@ -273,6 +277,7 @@ class TellerWindow(QMainWindow):
         """Applicant, item, situations, form and materials empty; the draft gone."""
         if self.devices is not None:
             self.devices.forget_card()
+        self._quiet_cards = {self.applicant.applicant().id_number} - {""}
         self.applicant.clear()
         self.accept.reset()
         self.draft_timer.stop()
@@ -374,6 +379,7 @@ class TellerWindow(QMainWindow):
             self.show_message("未配置读卡器：请在配置中设置 idcard_port，或手工录入",
                               MessageKind.WARN)
             return
+        self._card_asked = True
         self.show_message("正在读卡，请将证件放在读卡器上…")
 
     def _card_read(self, card: CardData) -> None:
@@ -381,13 +387,17 @@ class TellerWindow(QMainWindow):
         is replaced only when the teller says so. The cursor stays where it is."""
         if self.applicant.applicant().id_number == card.id_number:
             return  # the same card read again: leave what the teller typed and the focus
+        asked, self._card_asked = self._card_asked, False
+        if card.id_number in self._quiet_cards and not asked:
+            return  # still on the reader after its visit, or declined: F5 takes it
         if self.applicant.is_empty() or self.applicant.from_card():
             self._take_card(card)
             return
         typed = self.applicant.name.text().strip() or mask_id(self.applicant.id_number.text())
         self.ask("读卡", f"读卡器上的{card.source}（{card.name} {mask_id(card.id_number)}）"
                  f"将替换手工录入的申请人“{typed}”。替换？", "替换", "保留",
-                 lambda: self._take_card(card))
+                 lambda: self._take_card(card),
+                 lambda: self._quiet_cards.add(card.id_number))
 
     def _take_card(self, card: CardData) -> None:
         self.applicant.fill_from_card(card)
@@ -398,6 +408,7 @@ class TellerWindow(QMainWindow):
             self.show_message(f"已读取{card.source}：{card.name}", MessageKind.OK)
 
     def _card_failed(self, reason: str) -> None:
+        self._card_asked = False
         self.show_message(f"读卡：{reason}", MessageKind.WARN)
 
     # -- submit -----------------------------------------------------------------------

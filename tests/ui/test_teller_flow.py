@@ -263,7 +263,7 @@ def test_the_message_line_says_what_was_submitted(qtbot, teller_window) -> None:
     k.press(w, Qt.Key.Key_Return, CTRL)
     case_no = submitted(qtbot, w)
     assert w.message_line.isVisible() and f"已提交 {case_no}" in w.message_line.text()
-    w.show_message("评价器已显示", True)
+    w.show_message("评价器已显示", good=True)  # as the rating hook says it
     assert w.message_line.text() == "评价器已显示"
 
 

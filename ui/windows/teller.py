@@ -212,9 +212,12 @@ class TellerWindow(QMainWindow):
     def last_case_no(self) -> str | None:
         return self.last_submitted.result.case_no if self.last_submitted else None
 
-    def show_message(self, text: str, kind: MessageKind | str | bool = MessageKind.INFO) -> None:
-        """On the message line under the queue strip (and the status bar). `kind` may
-        be the rating hook's `good` flag."""
+    def show_message(self, text: str, kind: MessageKind | str | bool = MessageKind.INFO,
+                     good: bool | None = None) -> None:
+        """On the message line under the queue strip (and the status bar). The rating
+        hook passes `good=` (RatingHost) instead of a kind."""
+        if good is not None:
+            kind = good
         if isinstance(kind, bool):
             kind = MessageKind.OK if kind else MessageKind.INFO
         self.message_line.show_message(text, kind)

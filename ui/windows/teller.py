@@ -280,7 +280,7 @@ class TellerWindow(QMainWindow):
         """Applicant, item, situations, form and materials empty; the draft gone."""
         if self.devices is not None:
             self.devices.forget_card()
-        self._quiet_cards = {self.applicant.applicant().id_number} - {""}
+        self._quiet_cards = set()
         self.applicant.clear()
         self.accept.reset()
         self.draft_timer.stop()
@@ -461,7 +461,10 @@ class TellerWindow(QMainWindow):
         lines += [f"✗ 文书“{d}”生成失败：{e}" for d, e in done.paper_errors.items()]
         self.show_message(f"已提交 {result.case_no} {result.title}", MessageKind.OK)
         self.show_papers(result.case_no, "\n".join(lines), done.papers)
+        served = self.applicant.applicant().id_number
         self.clear_visit()
+        if served:  # the card may still lie on the reader: not the next visit's
+            self._quiet_cards.add(served)
         self.refresh_cases()
         self.queue.refresh()  # shows the cases linked to the ticket
         self.rating.after_submit(result)  # by itself when the setting rating_auto is on

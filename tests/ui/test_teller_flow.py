@@ -63,8 +63,10 @@ def fill_rest_of_form(k: Keys, w) -> None:  # type: ignore[no-untyped-def]
             k.type(widget, "19700701")
         elif merged.field.kind is FieldKind.BANK_ACCOUNT:
             k.type(widget, "6222021234567890")
-        elif merged.field.kind in (FieldKind.NUMBER,):
+        elif merged.field.kind is FieldKind.NUMBER:
             k.type(widget, "12")
+        elif merged.field.kind is FieldKind.PHONE:
+            k.type(widget, "13812345678")
         else:
             k.type(widget, "济南某机械厂")
 
@@ -450,6 +452,8 @@ def test_a_retirement_visit_takes_at_most_25_control_keys(qtbot, teller_window, 
     qtbot.waitUntil(lambda: w.queue.current_number == "", timeout=5_000)
     form, name, _agent = stored(w.rt, case_no)
     assert name == "王䶮" and form["id_number"] == ID and form["work_start_date"] == "1970-07-01"
+    with w.rt.uow() as session:  # the phone typed in the form is the applicant's too
+        assert find_case(session, case_no).applicant_phone == "13812345678"
     assert form["retire_type"] == "特殊工种提前退休" and form["special_job_years"] == "12"
     with w.rt.uow() as session:
         case = find_case(session, case_no)

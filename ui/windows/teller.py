@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.application import ApplicationError, FieldError
+from counter_app.domain.application import ApplicantInput, ApplicationError, FieldError
 from counter_app.domain.clock import local
 from counter_app.domain.masking import mask_id
 from counter_app.domain.roles import Permission
@@ -426,7 +427,7 @@ class TellerWindow(QMainWindow):
         if dates:
             self._show_errors([FieldError(f"form.{k}", m) for k, m in dates])
             return
-        app = self.accept.application(self.applicant.applicant())
+        app = self.accept.application(self.form_backed_applicant())
         app.agent = self.applicant.agent()
         self.accept.message.setText("正在提交…")
         for button in (
@@ -439,6 +440,18 @@ class TellerWindow(QMainWindow):
                                     ticket_id=self.queue.current_ticket_id)
         self.ctx.call(lambda rt: cases.submit_application(rt, command), self._submitted,
                       self._submit_failed, runner=self.runner)
+
+    def form_backed_applicant(self) -> ApplicantInput:
+        """The applicant, with a phone or address typed only in the form (a card
+        carries no phone: the teller types it where the cursor is) taken over, so the
+        applicant record and the papers have it too."""
+        person = self.applicant.applicant()
+        if person.is_unit:
+            return person
+        typed = {m.field.prefill: self.accept.form.values().get(m.field.key, "")
+                 for m in self.accept.form.fields}
+        return replace(person, phone=person.phone or typed.get("applicant.phone", ""),
+                       address=person.address or typed.get("applicant.address", ""))
 
     def reject(self) -> None:
         if not self.accept.items:

@@ -478,3 +478,34 @@ def test_a_card_left_on_the_reader_does_not_refill_the_next_visit(qtbot, teller_
     type_applicant(k, w, number=ID_MALE, name="张三")
     w._card_read(CardData(ID, "王䶮"))
     assert w.pending_question is None and w.applicant.name.text() == "张三"
+
+
+def test_the_settings_key_opens_settings_only_for_an_admin(  # type: ignore[no-untyped-def]
+        qtbot, tmp_path, clock, teller_user_factory, app_context) -> None:
+    from counter_app.config import Settings
+    from counter_app.runtime import open_runtime
+    from ui.windows.settings_dialog import SettingsDialog
+    from ui.windows.teller import TellerWindow
+
+    url = f"sqlite:///{tmp_path / 'admin.sqlite3'}"
+    rt = open_runtime(url, Settings.of(db_url=url, window_no="3"), clock=clock)
+    try:
+        for role, opens in (("teller", False), ("admin", True)):
+            actor = teller_user_factory(rt, clock, role=role, staff_no=f"9{len(role)}",
+                                        name="李管理")
+            w = TellerWindow(app_context(rt, actor))
+            qtbot.addWidget(w)
+            w.show()
+            qtbot.waitExposed(w)
+            qtbot.waitUntil(lambda w=w: w.pending_question is None and not w.runner.busy)
+            w.activateWindow()
+            qtbot.waitUntil(w.isActiveWindow, timeout=5_000)
+            Keys(qtbot).press(w, Qt.Key.Key_S,
+                              CTRL | Qt.KeyboardModifier.ShiftModifier)
+            qtbot.waitUntil(lambda w=w: w.settings_dialog is not None, timeout=5_000)
+            assert isinstance(w.settings_dialog, SettingsDialog) is opens
+            w.settings_dialog.close()
+            w.runner.wait_idle()
+            w.close()
+    finally:
+        rt.close()

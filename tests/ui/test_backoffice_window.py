@@ -22,6 +22,7 @@ from counter_app.runtime import open_runtime
 from counter_app.services import acceptance
 from counter_app.services.backoffice import find_case
 from tests.ui.detail_support import OTHER, PERSON, retirement
+from ui.fonts import apply_app_font
 from ui.windows.backoffice import COLUMNS, RETURN_REASONS, BackOfficeWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -229,6 +230,7 @@ def test_columns_show_case_numbers_clocks_and_masked_ids_whole(  # type: ignore[
     accept(rt, teller, retirement(rt, tolerated={"bank_card": date(2026, 10, 9)}))
     accept_direct(rt, with_all_materials(rt, Application(OTHER, bundle_code="370100-YJS-10")))
     clock.now += timedelta(days=20)  # overdue clocks: the longest texts
+    apply_app_font(QApplication.instance())  # the font the app runs with (ui/app.py)
     window = open_window(qtbot, app_context(rt, handler), size)
     qtbot.waitUntil(lambda: len(window.rows) >= 3, timeout=10_000)
     table, header = window.table, window.table.horizontalHeader()

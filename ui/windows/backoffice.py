@@ -90,7 +90,7 @@ COLUMNS: list[Column[WorkRow]] = [
 NOTE_COLUMN, APPLICANT_COLUMN, UNIT_COLUMN = 3, 5, 6
 # a person's name and masked ID fit whole (the column fits its rows up to this); a
 # unit's long name with its credit code gives way in the middle
-NOTE_WIDTH, APPLICANT_MAX, UNIT_WIDTH = 170, 280, 160
+NOTE_WIDTH, APPLICANT_MAX, UNIT_WIDTH = 150, 280, 140
 
 
 class BackOfficeWindow(QMainWindow):

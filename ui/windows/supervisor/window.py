@@ -188,6 +188,11 @@ class SupervisorWindow(QMainWindow):
             bar.addWidget(button)
         self.updated = QLabel("")
         self.updated.setStyleSheet(f"color: {MUTED};")
+        # room for any time at once: the digits differ in width, and a label sized for
+        # 11:11:11 would clip 20:08:48 until the next layout pass
+        metrics = self.updated.fontMetrics()
+        pair = max("0123456789", key=metrics.horizontalAdvance) * 2
+        self.updated.setMinimumWidth(metrics.horizontalAdvance(f"更新于 {pair}:{pair}:{pair}") + 4)
         bar.addWidget(self.updated)
         return bar
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from counter_app.config import Settings
-from counter_app.domain.application import MaterialStatus
 from counter_app.runtime import open_runtime
 from counter_app.services import queue as q
 from counter_app.store.models import Case, Ticket
@@ -23,6 +23,8 @@ from counter_app.usecases.queue import hall_snapshot
 from devices.escpos.simulator import PrinterSimulator
 from devices.escpos.status import PrinterStatus
 from tests.queue.workers import call_once_on_signal
+from tests.ui.keyboard import Keys
+from tests.ui.test_teller_flow import ID, choose, fill_rest_of_form, type_applicant
 from ui.context import AppContext
 from ui.panels.applicant import CardData
 from ui.windows.display import DisplayWindow
@@ -198,27 +200,22 @@ def teller(teller_window):  # type: ignore[no-untyped-def]
     return teller_window
 
 
-def fill_retirement(qtbot, w) -> None:  # type: ignore[no-untyped-def]
-    """The flow of tests/ui/test_teller_window.py, shortened."""
-    qtbot.keyClicks(w.applicant.id_number, "11010519491231002x")
-    w.applicant.name.insert("王䶮")
-    qtbot.keyClicks(w.applicant.phone, "13812345678")
-    w.applicant.address.insert("北京市西城区")
-    qtbot.keyClick(w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(w.accept.search.edit, "zgtx")
-    qtbot.keyClick(w.accept.search.edit, Qt.Key.Key_Return)
-    w.accept.situations.answer("retire_type", "special")
-    for key, value in {
-        "retire_type": "特殊工种提前退休", "work_start_date": "1970-07-01",
-        "bank_name": "中国工商银行", "bank_account": "6222021234567890",
-        "employer_name": "济南某机械厂", "special_job_name": "高温作业",
-        "special_job_years": "12",
-    }.items():
-        if key in w.accept.form.widgets:
-            w.accept.form.set_value(key, value)
-    w.accept.materials.set_status("bank_card", MaterialStatus.TOLERATED)
-    w.accept.tolerance_signed.setChecked(True)
-    w.accept.credit_signed.setChecked(True)
+def fill_retirement(qtbot, w) -> Keys:  # type: ignore[no-untyped-def]
+    """The retirement visit of tests/ui/test_teller_flow.py, by keys: applicant typed,
+    bundle by pinyin, special-job retirement, the rest of the form, bank card 容缺,
+    both promises."""
+    k = Keys(qtbot)
+    type_applicant(k, w, ID, "王䶮")
+    choose(k, w, "zgtx")
+    k.press_here(Qt.Key.Key_2)  # 特殊工种提前退休
+    fill_rest_of_form(k, w)
+    k.press(w, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    bank = [m.code for m in w.accept.materials.materials].index("bank_card")
+    k.press_here(Qt.Key.Key_Down, times=bank)
+    k.press_here(Qt.Key.Key_3)  # 容缺
+    k.press(w, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    k.press(w, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
+    return k
 
 
 def test_queue_panel_call_next_accept_a_case_done(qtbot, teller, clock) -> None:  # type: ignore[no-untyped-def]
@@ -244,18 +241,13 @@ def test_queue_panel_call_next_accept_a_case_done(qtbot, teller, clock) -> None:
     qtbot.waitUntil(lambda: "已受理 1 件" in panel.ticket_label.text(), timeout=5000)
 
     clock.now += timedelta(minutes=9)
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    def answer() -> None:  # F7 asks the outcome: the case was accepted, so 1 办结 is chosen
-        asked = QApplication.activeModalWidget()
-        if asked is None:
-            QTimer.singleShot(50, answer)
-            return
-        qtbot.keyClick(asked, Qt.Key.Key_Return)
-
-    QTimer.singleShot(50, answer)
-    qtbot.keyClick(w, Qt.Key.Key_F7)
+    papers = next(d for d in QApplication.topLevelWidgets()
+                  if d.isVisible() and getattr(d, "case_no", None) == case_no and d is not w)
+    qtbot.keyClick(papers, Qt.Key.Key_Escape)
+    qtbot.waitUntil(w.isActiveWindow, timeout=5_000)
+    k = Keys(qtbot)
+    k.answer_next_question([Qt.Key.Key_Return])  # the case was accepted: 1 办结 is chosen
+    k.press(w, Qt.Key.Key_F7)
     qtbot.waitUntil(lambda: panel.current_number == "" and not panel.busy, timeout=5000)
     assert panel.message.text() == "B001 已办结（办结）"
     with w.rt.uow() as s:

@@ -5,9 +5,11 @@ characters typed (each committed IME string counts as its characters)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -72,3 +74,28 @@ class Keys:
                    times: int = 1) -> None:
         for _ in range(times):
             self.press(self.focused(), key, modifier)
+
+    def answer_next_question(self, keys: Sequence[Qt.Key], timeout_s: float = 10.0) -> None:
+        """Arm an answer for the modal question the next key opens (the queue's F1 and
+        F7 questions run their own event loop, so the key press that opens one returns
+        only once it is answered): when it shows, `keys` go to it one by one, counted
+        like any other control key."""
+        pending = list(keys)
+        start = time.monotonic()
+
+        def poll() -> None:
+            modal = QApplication.activeModalWidget()
+            if modal is None or not modal.isVisible():
+                if time.monotonic() - start < timeout_s:
+                    QTimer.singleShot(20, poll)
+                return
+            focus = QApplication.focusWidget()
+            target = focus if focus is not None and modal.isAncestorOf(focus) else modal
+            key = pending.pop(0)
+            self.qtbot.keyClick(target, key)  # type: ignore[attr-defined]
+            self.control += 1
+            self.log.append(Qt.Key(key).name.removeprefix("Key_"))
+            if pending:
+                QTimer.singleShot(80, poll)
+
+        QTimer.singleShot(20, poll)

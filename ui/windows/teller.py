@@ -18,7 +18,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, Q
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -36,6 +35,7 @@ from counter_app.services.caseviews import CaseRow
 from counter_app.usecases import cases, drafts
 from counter_app.usecases.cases import Outcome, SubmitApplication, Submitted
 from counter_app.usecases.errors import user_message
+from ui.bridge.keys import function_key
 from ui.bridge.rating_hook import RatingHook
 from ui.bridge.tasks import TaskRunner
 from ui.bridge.wedge_filter import WedgeFilter
@@ -47,6 +47,7 @@ from ui.panels.device_lights import DeviceLights
 from ui.panels.message_line import MessageKind, MessageLine
 from ui.panels.papers import PapersDialog
 from ui.panels.queue import QueuePanel
+from ui.panels.reject import RejectDialog
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 30_000
@@ -71,6 +72,7 @@ class TellerWindow(QMainWindow):
         # left on the reader is reported again; F5 takes it all the same)
         self._quiet_cards: set[str] = set()
         self._card_asked = False
+        self.reject_dialog: RejectDialog | None = None  # 不予受理's reason, while open
         self.pending_question: QMessageBox | None = None  # the question open now (tests)
         self.detail_dialog: QWidget | None = None
         self.settings_dialog: QWidget | None = None
@@ -168,7 +170,6 @@ class TellerWindow(QMainWindow):
     def _keys(self) -> None:
         bindings = {
             "Ctrl+F": lambda: self.accept.search.edit.setFocus(),
-            "F5": self.read_card,
             "Ctrl+Return": lambda: self.submit("accept"),
             "Ctrl+Enter": lambda: self.submit("accept"),
             "Ctrl+G": lambda: self.submit("supplement"),
@@ -181,6 +182,9 @@ class TellerWindow(QMainWindow):
         }
         for key, slot in bindings.items():
             QShortcut(QKeySequence(key), self, activated=slot)
+        # F-keys work in the dialogs opened from the window too (ui.bridge.keys)
+        function_key(self, "F5", self.read_card)
+        function_key(self, "F9", self.refresh_cases)
 
     def _menu(self) -> None:
         menu = self.menuBar().addMenu("办件(&C)")
@@ -193,7 +197,6 @@ class TellerWindow(QMainWindow):
             action = QAction(f"{text}\t{key}", self)
             action.triggered.connect(slot)
             menu.addAction(action)
-        QShortcut(QKeySequence("F9"), self, activated=self.refresh_cases)
         QShortcut(QKeySequence("Alt+F4"), self, activated=self.close_asking)
         admin = self.menuBar().addMenu("管理(&A)")
         action = QAction(f"设置…\t{SETTINGS_KEY}", self)
@@ -456,11 +459,13 @@ class TellerWindow(QMainWindow):
     def reject(self) -> None:
         if not self.accept.items:
             return
-        reason, ok = QInputDialog.getMultiLineText(
-            self, "不予受理", "不予受理的理由（将打印在通知书上）："
-        )
-        if ok and reason.strip():
-            self.submit("reject", reason)
+        # preset reasons with their legal wording, a digit chooses (ui.panels.reject);
+        # opened, not exec'd: the window's event loop stays flat
+        self.reject_dialog = RejectDialog(self)
+        self.reject_dialog.chosen.connect(lambda reason: self.submit("reject", reason))
+        self.reject_dialog.finished.connect(lambda _code: self.activateWindow())
+        self.reject_dialog.destroyed.connect(lambda *_: setattr(self, "reject_dialog", None))
+        self.reject_dialog.open()
 
     def _submitted(self, done: Submitted) -> None:
         self.last_submitted = done

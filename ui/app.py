@@ -90,6 +90,10 @@ def run_gui(command: str, argv: list[str]) -> int:
 
     if command != "demo" and command not in UNATTENDED:
         return _log_in_and_run(app, command, args, settings, opener)
+    # the hall's time zone loaded here, before two threads import the modules that
+    # use it at once (a demo start once failed with ZoneInfoNotFoundError under load)
+    import counter_app.domain.clock  # noqa: F401
+
     opened = _Opening(opener, seed=command == "demo")
     _preload(command)  # the window's modules meanwhile, on this thread
     rt, actor, exc = opened.result()

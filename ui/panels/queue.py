@@ -232,6 +232,7 @@ class QueuePanel(QFrame):
         finally:
             self.confirm.deleteLater()
             self.confirm = None
+            self._keys_back()
 
     confirm: ConfirmNextDialog | None = None
 
@@ -292,6 +293,7 @@ class QueuePanel(QFrame):
         finally:
             dialog.deleteLater()
             self.outcome_dialog = None
+            self._keys_back()
 
     def finish(self, outcome: OutcomeCode | None, note: str = "",
                ticket_id: int | None = None) -> None:
@@ -356,6 +358,7 @@ class QueuePanel(QFrame):
             finally:
                 dialog.deleteLater()
                 self.transfer_dialog = None
+                self._keys_back()
 
         def failed(exc: BaseException) -> None:
             self.busy = False
@@ -376,6 +379,14 @@ class QueuePanel(QFrame):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.pause(dialog.textValue())
         dialog.deleteLater()
+        self._keys_back()
+
+    def _keys_back(self) -> None:
+        """After a question, the keys belong to the window again (without a window
+        manager, or with some, nothing else gives it back the focus)."""
+        window = self.window()
+        window.activateWindow()
+        window.raise_()
 
     def _ask_number(self, title: str, choices: tuple[str, ...] = ()) -> str:
         if choices:

@@ -466,6 +466,8 @@ class TellerWindow(QMainWindow):
         self.reject_dialog.finished.connect(lambda _code: self.activateWindow())
         self.reject_dialog.destroyed.connect(lambda *_: setattr(self, "reject_dialog", None))
         self.reject_dialog.open()
+        self.reject_dialog.activateWindow()  # the digits go to the reasons, not the form
+        self.reject_dialog.list.setFocus()
 
     def _submitted(self, done: Submitted) -> None:
         self.last_submitted = done

@@ -260,6 +260,19 @@ def test_the_window_fits_the_screen_with_nothing_cut(qtbot, teller_window, size)
     assert ID not in w.applicant.id_status.text() and "1101" not in w.applicant.id_status.text()
 
 
+def test_a_called_ticket_does_not_widen_the_window_past_1280(qtbot, teller_window, clock) -> None:  # type: ignore[no-untyped-def]
+    """The queue strip with a served ticket (number, wait, category, arrival) and the
+    call message: the window still fits a 1280 px screen (it did not under Xvfb)."""
+    w = teller_window
+    _two_tickets(w, clock)
+    k = Keys(qtbot)
+    k.press(w, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: w.queue.current_number == "A001", timeout=5_000)
+    qtbot.waitUntil(lambda: "待到达确认" in w.queue.ticket_label.toolTip(), timeout=5_000)
+    assert w.minimumSizeHint().width() <= 1280
+    assert w.queue.ticket_label.toolTip().startswith("当前 A001")  # whole where it is cut
+
+
 def test_the_message_line_says_what_was_submitted(qtbot, teller_window) -> None:  # type: ignore[no-untyped-def]
     w = teller_window
     k = Keys(qtbot)

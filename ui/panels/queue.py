@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -109,11 +110,16 @@ class QueuePanel(QFrame):
         self.waiting_label = QLabel("")
         self.message = QLabel("")
         self.message.setObjectName("queueMessage")
-        layout.addWidget(self.ticket_label)
+        # the strip gives way on a narrow screen (1280 px) instead of widening the
+        # window past it: the two long texts shrink (whole in their tooltips)
+        for label in (self.ticket_label, self.message):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(120)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.ticket_label, 3)
         layout.addSpacing(12)
         layout.addWidget(self.waiting_label)
-        layout.addStretch(1)
-        layout.addWidget(self.message)
+        layout.addWidget(self.message, 2)
         self._show(None)
 
         self.timer = QTimer(self)
@@ -160,6 +166,7 @@ class QueuePanel(QFrame):
         else:
             text = "当前无在办号，按 F1 叫号"
         self.ticket_label.setText(text)
+        self.ticket_label.setToolTip(text)
         self.ticket_label.setProperty("idle", "false" if t and not view.paused else "true")
         self.ticket_label.style().unpolish(self.ticket_label)
         self.ticket_label.style().polish(self.ticket_label)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -91,6 +92,9 @@ class TellerWindow(QMainWindow):
             f"{window_no}号窗口 · {user.name}({user.staff_no}) · {rt.settings.hall.name}"
         )
         self.title.setObjectName("topbar")
+        self.title.setToolTip(self.title.text())  # a long hall name gives way at 1280 px
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setMinimumWidth(200)
         self.clock_label = QLabel("")
         self.lights = DeviceLights()
         self.rating = RatingHook(self, self)  # 好差评: F8 请评价

@@ -60,6 +60,19 @@ class _KeyDialog(QDialog):
             return
         super().keyPressEvent(event)
 
+    def _ok_cancel(self, ok_text: str) -> QHBoxLayout:
+        """The dialog's buttons: `ok_text` (Enter) tries to accept, 取消 (Esc) rejects."""
+        self.ok = QPushButton(ok_text)
+        self.ok.setDefault(True)
+        self.ok.clicked.connect(self._try_accept)  # type: ignore[attr-defined]
+        cancel = QPushButton("取消")
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.ok)
+        buttons.addWidget(cancel)
+        return buttons
+
 
 class ConfirmNextDialog(_KeyDialog):
     """F1 (or Shift+F1) while a ticket is served: end it and call the next?"""
@@ -118,15 +131,7 @@ class OutcomeDialog(_KeyDialog):
         self.note.setPlaceholderText("说明（可不填；选“其他”时必填）")
         hint = QLabel("数字选结果　Tab 写说明　Enter 办结　Esc 取消")
         hint.setStyleSheet(HINT_STYLE)
-        self.ok = QPushButton("办结")
-        self.ok.setDefault(True)
-        self.ok.clicked.connect(self._try_accept)
-        cancel = QPushButton("取消")
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.ok)
-        buttons.addWidget(cancel)
+        buttons = self._ok_cancel("办结")
         for w in (title, self.codes, self.note, hint, self.error):
             self.layout_.addWidget(w)
         self.layout_.addLayout(buttons)
@@ -202,15 +207,7 @@ class TransferDialog(_KeyDialog):
         title.setTextFormat(Qt.TextFormat.RichText)
         hint = QLabel("数字选去处　0 切换办完后是否回本窗口　Enter 转移　Esc 取消")
         hint.setStyleSheet(HINT_STYLE)
-        self.ok = QPushButton("转移")
-        self.ok.setDefault(True)
-        self.ok.clicked.connect(self._try_accept)
-        cancel = QPushButton("取消")
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.ok)
-        buttons.addWidget(cancel)
+        buttons = self._ok_cancel("转移")
         for w in (title, self.list, self.back_label, hint, self.error):
             self.layout_.addWidget(w)
         self.layout_.addLayout(buttons)

@@ -114,6 +114,21 @@ def stored(db: str) -> tuple[int, int]:
     return counts  # type: ignore[return-value]
 
 
+# who and where, which differ by door and database by design
+DOOR_COLUMNS = {"id", "case_no", "window_no", "teller_id", "applicant_id", "ticket_id",
+                "channel"}
+
+
+def case_row(db: str, case_no: str) -> dict[str, Any]:
+    """The stored case row itself (the promises signed, the applicant's phone and
+    address …, more than `case show` prints), without the door's columns."""
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        row = conn.execute(select(Case.__table__).where(Case.case_no == case_no)).one()
+    engine.dispose()
+    return {k: v for k, v in row._mapping.items() if k not in DOOR_COLUMNS}
+
+
 def comparable(detail: dict[str, Any]) -> dict[str, Any]:
     """A stored case without what differs by design: its number and its channel."""
     return {k: v for k, v in detail.items() if k not in ("case_no", "channel")}
@@ -194,6 +209,10 @@ def test_the_same_application_has_the_same_outcome_through_both_doors(  # type: 
     kept_cli = show(run_cli, cli_db, by_cli["case_no"])
     assert comparable(kept_window) == comparable(kept_cli)
     assert (kept_window["channel"], kept_cli["channel"]) == ("window", "online")
+    row_window = case_row(window_db, by_window["case_no"])
+    assert row_window == case_row(cli_db, by_cli["case_no"])
+    assert (row_window["credit_promise"], row_window["tolerance_promise"]) == (
+        visit.credit, visit.tolerance)
 
     # and that outcome is the one this application calls for (not merely the same
     # mistake twice): accepted 2026-09-29, the three items with their units and

@@ -141,6 +141,7 @@ class CasePlan:
     title: str
     form_values: dict[str, str]
     missing_fields: tuple[MergedField, ...]
+    answers: dict[str, str] = field(default_factory=dict)  # situations, defaults included
 
     @property
     def pays_money(self) -> bool:
@@ -251,7 +252,9 @@ def plan_case(catalogue: Catalogue, app: Application) -> CasePlan:
             [FieldError(f"form.{shown(k)}", "本次办理的表单中没有这个字段") for k in stray]
         )
     missing = tuple(f for f in fields if f.required and not values.get(f.field.key))
-    return CasePlan(tuple(items), tuple(fields), tuple(materials), title, values, missing)
+    answers = catalogue.resolved_answers(app.bundle_code, app.situations)
+    return CasePlan(tuple(items), tuple(fields), tuple(materials), title, values, missing,
+                    answers)
 
 
 def _check_scope(items: list[Item], applicant: ApplicantInput) -> list[FieldError]:

@@ -325,6 +325,24 @@ class Catalogue:
                 seen[code] = self.items[code]
         return list(seen.values())
 
+    def resolved_answers(
+        self, bundle_code: str | None, situations: Mapping[str, str]
+    ) -> dict[str, str]:
+        """Every question of the bundle with the answer the case is decided by: the
+        one given (by its value or its label) or else the question's default, as the
+        option's value. What a case records, whichever door it came through (the
+        window sends every answer, an online channel may send only some)."""
+        answers: dict[str, str] = {}
+        bundle = self.bundles.get(bundle_code or "")
+        if bundle is None:
+            return answers
+        for situation in bundle.situations:
+            answer = situations.get(situation.key, situation.default)
+            option = situation.option(answer) if answer else None
+            if option is not None:
+                answers[situation.key] = option.value
+        return answers
+
     def situation_effects(
         self, bundle_code: str | None, situations: Mapping[str, str]
     ) -> SituationEffects:

@@ -425,7 +425,7 @@ def _new_case(
         channel=CaseChannel(app.channel),
         status=status,
         accepted_at=accepted_at,
-        situations=dict(app.situations),
+        situations=dict(plan.answers),  # every answer, defaults included
         form_values=dict(plan.form_values),
         warnings=[],
     )

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QSizePolicy,
     QWidget,
 )
 
@@ -37,6 +36,7 @@ from counter_app.usecases.errors import user_message
 from ui.bridge.keys import function_key, owns_function_keys
 from ui.bridge.tasks import TaskRunner
 from ui.context import AppContext
+from ui.panels.elided import ElidedLabel
 from ui.panels.queue_dialogs import ConfirmNextDialog, OutcomeDialog, TransferDialog
 
 log = logging.getLogger(__name__)
@@ -105,16 +105,13 @@ class QueuePanel(QFrame):
         more.setMenu(menu)
         layout.addWidget(more)
         layout.addSpacing(12)
-        self.ticket_label = QLabel("")
+        self.ticket_label = ElidedLabel("")
         self.ticket_label.setObjectName("queueTicket")
         self.waiting_label = QLabel("")
-        self.message = QLabel("")
+        self.message = ElidedLabel("")
         self.message.setObjectName("queueMessage")
         # the strip gives way on a narrow screen (1280 px) instead of widening the
-        # window past it: the two long texts shrink (whole in their tooltips)
-        for label in (self.ticket_label, self.message):
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            label.setMinimumWidth(120)
+        # window past it: the two long texts end in "…" (whole in their tooltips)
         self.message.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.ticket_label, 3)
         layout.addSpacing(12)
@@ -166,7 +163,6 @@ class QueuePanel(QFrame):
         else:
             text = "当前无在办号，按 F1 叫号"
         self.ticket_label.setText(text)
-        self.ticket_label.setToolTip(text)
         self.ticket_label.setProperty("idle", "false" if t and not view.paused else "true")
         self.ticket_label.style().unpolish(self.ticket_label)
         self.ticket_label.style().polish(self.ticket_label)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -45,6 +44,7 @@ from ui.panels.accept import AcceptPanel
 from ui.panels.applicant import ApplicantPanel, CardData
 from ui.panels.cases import CasesPanel
 from ui.panels.device_lights import DeviceLights
+from ui.panels.elided import ElidedLabel
 from ui.panels.message_line import MessageKind, MessageLine
 from ui.panels.papers import PapersDialog
 from ui.panels.queue import QueuePanel
@@ -88,13 +88,11 @@ class TellerWindow(QMainWindow):
         root.setContentsMargins(6, 4, 6, 4)
         root.setSpacing(4)
         top = QHBoxLayout()
-        self.title = QLabel(
-            f"{window_no}号窗口 · {user.name}({user.staff_no}) · {rt.settings.hall.name}"
+        self.title = ElidedLabel(  # a long hall name gives way at 1280 px
+            f"{window_no}号窗口 · {user.name}({user.staff_no}) · {rt.settings.hall.name}",
+            minimum=200,
         )
         self.title.setObjectName("topbar")
-        self.title.setToolTip(self.title.text())  # a long hall name gives way at 1280 px
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.title.setMinimumWidth(200)
         self.clock_label = QLabel("")
         self.lights = DeviceLights()
         self.rating = RatingHook(self, self)  # 好差评: F8 请评价

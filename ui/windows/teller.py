@@ -96,8 +96,7 @@ class TellerWindow(QMainWindow):
         self.clock_label = QLabel("")
         self.lights = DeviceLights()
         self.rating = RatingHook(self, self)  # 好差评: F8 请评价
-        top.addWidget(self.title)
-        top.addStretch(1)
+        top.addWidget(self.title, 1)  # takes the room there is; "…" only when short
         top.addWidget(self.rating.label)
         top.addSpacing(12)
         top.addWidget(self.clock_label)

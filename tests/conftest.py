@@ -140,6 +140,23 @@ def runtime(db_url: str, clock: FakeClock):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _gc_on_the_gui_thread(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """As the app does (ui/bridge/gc_guard.py): in a Qt test, Python's collector runs on
+    the GUI thread only; other tests keep automatic collection."""
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        yield
+        return
+    import gc
+
+    from ui.bridge.gc_guard import collect_on_gui_thread
+
+    collect_on_gui_thread(request.getfixturevalue("qapp"))
+    yield
+    gc.collect()  # on this (the GUI) thread, once the test's workers are done
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
 def _gui_thread_guard_off():  # type: ignore[no-untyped-def]
     """A window arms the GUI-thread guard; it never outlives its test."""
     yield

@@ -66,6 +66,9 @@ def run_gui(command: str, argv: list[str]) -> int:
     apply_app_font(app)
     install_qt_chinese(app)
     app.setStyleSheet(APP_STYLE)
+    from ui.bridge.gc_guard import collect_on_gui_thread
+
+    collect_on_gui_thread(app)  # no Qt object ever destroyed by the GC on a worker thread
 
     try:
         settings = load_settings()

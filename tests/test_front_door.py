@@ -55,7 +55,11 @@ def test_a_closed_pipe_ends_quietly() -> None:
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGTERM"), reason="POSIX signals")
-def test_the_demo_stopped_by_sigterm_leaves_nothing_behind(tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("after_s", [0.0, 3.0], ids=["while-starting", "window-up"])
+def test_the_demo_stopped_by_sigterm_leaves_nothing_behind(tmp_path, after_s) -> None:  # type: ignore[no-untyped-def]
+    """A service manager's SIGTERM ends the demo cleanly whenever it comes: while the
+    database is still being seeded (a CI run once sent it there and the process died
+    of the signal, leaving its folder) or with the window up."""
     temp = tmp_path / "tmp"
     temp.mkdir()
     demo = subprocess.Popen(
@@ -66,7 +70,21 @@ def test_the_demo_stopped_by_sigterm_leaves_nothing_behind(tmp_path) -> None:  #
     while time.monotonic() < deadline and not list(temp.glob("kuaiban-demo-*/*.sqlite3")):
         time.sleep(0.2)
     assert list(temp.glob("kuaiban-demo-*")), "the demo did not start"
-    time.sleep(3)  # the window up, the simulators serving
+    time.sleep(after_s)
     demo.send_signal(signal.SIGTERM)
     assert demo.wait(timeout=60) == 0, demo.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
     assert list(temp.iterdir()) == []  # database, papers and pseudo-terminals all gone
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM"), reason="POSIX signals")
+def test_the_login_dialog_stopped_by_sigterm_ends_quietly(tmp_path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'hall.sqlite3'}"
+    assert run_cli("db", "upgrade", "--db", url)[0] == 0
+    teller = subprocess.Popen(
+        [sys.executable, "-m", "counter_main", "teller", "--db", url],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), cwd=ROOT,
+    )
+    time.sleep(4)  # the login dialog up, waiting for a teller
+    teller.send_signal(signal.SIGTERM)
+    assert teller.wait(timeout=30) == 0
+    assert "Traceback" not in teller.stderr.read().decode()  # type: ignore[union-attr]

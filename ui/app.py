@@ -54,6 +54,7 @@ def run_gui(command: str, argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    _stop_on_signals()  # from here on a SIGTERM cleans up, also before the window is up
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from counter_app.config import SettingsError, load_settings
@@ -77,14 +78,22 @@ def run_gui(command: str, argv: list[str]) -> int:
     except SettingsError as exc:
         QMessageBox.critical(None, "快办柜台 · 配置有误", str(exc))
         return 2
-    db_url = args.db
-    demo_dir: Path | None = None
-    if command == "demo":
-        demo_dir = Path(tempfile.mkdtemp(prefix="kuaiban-demo-"))
+    if command != "demo":
+        return _open_and_run(app, command, args, settings, args.db)
+    demo_dir = Path(tempfile.mkdtemp(prefix="kuaiban-demo-"))
+    try:
         settings = settings.with_values(
             papers_dir=str(demo_dir / "papers"), a4_printer=f"folder:{demo_dir / 'printed'}"
         )
-        db_url = f"sqlite:///{demo_dir / 'demo.sqlite3'}"
+        return _open_and_run(app, command, args, settings,
+                             f"sqlite:///{demo_dir / 'demo.sqlite3'}")
+    finally:
+        shutil.rmtree(demo_dir, ignore_errors=True)
+
+
+def _open_and_run(app: Any, command: str, args: argparse.Namespace, settings: Any,
+                  db_url: str | None) -> int:
+    from PySide6.QtWidgets import QMessageBox
 
     def opener() -> Any:
         from counter_app.runtime import open_runtime  # SQLAlchemy: off the first frame
@@ -108,8 +117,6 @@ def run_gui(command: str, argv: list[str]) -> int:
         return _run(app, command, args, rt, actor)
     finally:
         rt.close()
-        if demo_dir is not None:
-            shutil.rmtree(demo_dir, ignore_errors=True)
 
 
 class _Opening:
@@ -137,7 +144,13 @@ class _Opening:
             self.exc = exc
 
     def result(self) -> tuple[Any, Any, BaseException | None]:
-        self.thread.join()
+        try:
+            self.thread.join()
+        except Stopped:  # the database closed before its folder goes
+            self.thread.join()
+            if self.rt is not None:
+                self.rt.close()
+            raise
         if self.exc is not None and self.rt is not None:
             self.rt.close()
             self.rt = None
@@ -161,8 +174,10 @@ def _log_in_and_run(app: Any, command: str, args: argparse.Namespace, settings: 
     from ui.windows.login import LoginDialog
 
     dialog = LoginDialog.opening(settings, opener)
+    _quit_on_signals(app, dialog.reject)  # stopped at the login: nothing to clean up
     accepted = dialog.exec() == LoginDialog.DialogCode.Accepted and dialog.actor is not None
     dialog.runner.wait_idle(30_000)  # an open still under way ends before we go on
+    _stop_on_signals()  # until the surface's event loop runs
     rt = dialog.rt
     try:
         if not accepted or rt is None:
@@ -182,22 +197,22 @@ def _run(app: Any, command: str, args: argparse.Namespace, rt: Any, actor: Any =
         devices = args.devices
 
     ctx = AppContext(rt, actor)
-    if command not in UNATTENDED:
-        _start_deliverer(ctx)
-        _start_sweeper(ctx)
-    window = _surface(command, ctx, devices)
-    if window is None:  # e.g. a teller asked for the supervisor view
+    try:  # a signal before the event loop runs stops whatever was started so far
+        if command not in UNATTENDED:
+            _start_deliverer(ctx)
+            _start_sweeper(ctx)
+        window = _surface(command, ctx, devices)
+        if window is None:  # e.g. a teller asked for the supervisor view
+            return 1
+        if command in UNATTENDED:
+            window.showFullScreen()
+        else:
+            window.showMaximized()
+            _warm_papers()
+        _quit_on_signals(app)
+        return app.exec()
+    finally:
         ctx.close()
-        return 1
-    if command in UNATTENDED:
-        window.showFullScreen()
-    else:
-        window.showMaximized()
-        _warm_papers()
-    _quit_on_signals(app)
-    code = app.exec()
-    ctx.close()
-    return code
 
 
 def _warm_papers() -> None:
@@ -215,7 +230,22 @@ def _warm_papers() -> None:
     threading.Thread(target=warm, name="warm-papers", daemon=True).start()
 
 
-def _quit_on_signals(app: Any) -> None:
+class Stopped(SystemExit):
+    """SIGTERM / SIGINT before the event loop runs: raised where Python stands, so the
+    `finally` blocks on the way out stop the simulators and remove the demo's folder."""
+
+
+def _stop_on_signals() -> None:
+    import signal
+
+    def stop(*_: Any) -> None:
+        raise Stopped(0)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, stop)
+
+
+def _quit_on_signals(app: Any, stop: Any = None) -> None:
     """SIGTERM / SIGINT (a service manager, Ctrl+C in the terminal) end the event loop
     like closing the window, so the stop hooks run: drivers stop, simulators remove
     their pseudo-terminals, the demo its throw-away folder. Python handles a signal
@@ -224,8 +254,9 @@ def _quit_on_signals(app: Any) -> None:
 
     from PySide6.QtCore import QTimer
 
+    quit_ = stop or app.quit
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: app.quit())
+        signal.signal(sig, lambda *_: quit_())
     ticker = QTimer(app)
     ticker.timeout.connect(lambda: None)
     ticker.start(250)

@@ -42,6 +42,7 @@ def _rss_mb() -> float:
 
 def application(rt, n: int):  # type: ignore[no-untyped-def]
     from counter_app.demo import PEOPLE
+    from counter_app.domain.applicant import AgentInput, ApplicantInput
     from counter_app.domain.application import (
         Application,
         MaterialDecision,
@@ -50,8 +51,12 @@ def application(rt, n: int):  # type: ignore[no-untyped-def]
     )
     from counter_app.domain.catalogue import FieldKind
 
+    # the employer applies, its 经办人 (one of the demo people) at the window
     person = PEOPLE[n % len(PEOPLE)]
-    app = Application(person, bundle_code=BUNDLE, situations=dict(SITUATIONS))
+    employer = ApplicantInput.unit("济南泉城劳务派遣有限公司", "91370102MA3C123456", "张建国",
+                                   "053188881234")
+    app = Application(employer, bundle_code=BUNDLE, situations=dict(SITUATIONS),
+                      agent=AgentInput(person.name, person.id_number, "13905311234", "单位员工"))
     plan = plan_case(rt.deps.catalogue, app)
     app.materials = {m.code: MaterialDecision(MaterialStatus.RECEIVED) for m in plan.materials}
     app.form_values = {}

@@ -27,6 +27,7 @@ import multiprocessing as mp
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ def _app_window(url: str, window: str, barrier: Any, results: Any) -> None:
             break
         times.append(time.perf_counter() - t0)
         called.append(got.ticket.id)
+        cmd = replace(cmd, finish_current=got.ticket.id)  # F1 confirmed: this visit ends
     results.put((times, called, time.process_time() - cpu))
     rt.close()
 
@@ -148,17 +150,23 @@ def profile(url: str) -> None:
         def _count(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
             statements.append(statement.split()[0])
 
+        def call() -> None:
+            nonlocal cmd
+            got = queue_ops.call_next(rt, cmd)
+            cmd = replace(cmd, finish_current=got.ticket.id if got else None)
+
         for _ in range(20):
-            queue_ops.call_next(rt, cmd)
+            call()
         statements.clear()
         prof = cProfile.Profile()
         prof.enable()
         for _ in range(300):
-            queue_ops.call_next(rt, cmd)
+            call()
         prof.disable()
         kinds = ", ".join(f"{k} {statements.count(k) / 300:.1f}" for k in sorted(set(statements)))
         print(f"statements per call: {len(statements) / 300:.1f} ({kinds})")
         pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(15)
         rt.close()
     finally:
         cleanup()

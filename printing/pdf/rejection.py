@@ -31,7 +31,9 @@ def story(paper: CasePaper) -> list[Flowable]:
     out.append(layout.info_table(blocks.applicant_rows(paper) + blocks.case_rows(paper, due=False)))
     out.append(layout.para(f"{paper.applicant_name}：", st.body_flush))
     reason = paper.reason.strip().rstrip("。") or "不符合受理条件"
-    bases = legal_bases(paper)
+    # a reason that cites its own law (the preset reasons do) is the decision's basis;
+    # the items' bases again would name the same article twice
+    bases = [] if "《" in reason else legal_bases(paper)
     basis = f"根据{'、'.join(bases)}的规定，" if bases else ""
     you = "贵单位" if paper.is_unit else "您"
     out.append(layout.rich(

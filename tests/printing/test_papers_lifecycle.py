@@ -85,6 +85,19 @@ def test_the_rejection_notice_names_the_bodies_and_the_organ() -> None:
     assert "济南市历下区人力资源和社会保障局（印章）" in tail
 
 
+def test_a_reason_citing_its_law_is_the_basis_and_no_article_is_named_twice() -> None:
+    from ui.panels.reject import REJECT_REASONS
+
+    pension = replace(ITEMS[0], legal_basis="《中华人民共和国社会保险法》第十六条；"
+                      "《国务院关于完善企业职工基本养老保险制度的决定》（国发〔2005〕38号）")
+    cited = next(r.wording for r in REJECT_REASONS if "第十六条" in r.wording)
+    got = text("rejection", items=(pension,), reason=cited)
+    assert got.count("第十六条") == 1
+    assert "因申请人未达到法定退休年龄" in got and "本机关决定不予受理" in got
+    plain = text("rejection", items=(pension,), reason="申请人不具备本事项的申请资格")
+    assert "根据《中华人民共和国社会保险法》第十六条" in plain  # no law in the reason: the item's
+
+
 def test_notes_for_staff_are_never_printed() -> None:
     note = "表单未填写：开户银行，请后台核实补录"
     for kind in KINDS:

@@ -206,15 +206,18 @@ def test_sla_states_for_the_desk(runtime, clock) -> None:  # type: ignore[no-unt
         acceptance.accept(session, rt.deps, rt.desk(), retirement_application(rt))
     clock.now += timedelta(minutes=25)
     with rt.uow() as session:
-        rows = desk_cases(session, rt.deps, rt.settings.hall.window_no)
+        rows = desk_cases(session, rt.deps, rt.settings.hall.window_no,
+                          hall_code=rt.settings.hall.code)
     assert rows[0].sla.value == "due_soon" and "即办剩" in rows[0].sla_text
     clock.now += timedelta(minutes=10)
     with rt.uow() as session:
-        rows = desk_cases(session, rt.deps, rt.settings.hall.window_no)
+        rows = desk_cases(session, rt.deps, rt.settings.hall.window_no,
+                          hall_code=rt.settings.hall.code)
     assert rows[0].sla.value == "overdue" and "超时" in rows[0].sla_text
     clock.now += timedelta(days=30)
     with rt.uow() as session:
-        rows = desk_cases(session, rt.deps, rt.settings.hall.window_no)
+        rows = desk_cases(session, rt.deps, rt.settings.hall.window_no,
+                          hall_code=rt.settings.hall.code)
     assert all(r.sla.value == "overdue" for r in rows)
 
 

@@ -494,3 +494,21 @@ def test_every_window_sweeps_in_the_background(runtime, clock, app_context) -> N
     assert not ctx.sweeper.running
     with rt.uow() as session:
         assert backoffice.find_case(session, result.case_no).status == "terminated"
+
+
+def test_a_tellers_list_holds_only_its_own_halls_cases(runtime, db_url, clock) -> None:  # type: ignore[no-untyped-def]
+    """A city's halls may share one database and every hall has a window 1: the
+    teller's list of hall A never shows hall B's cases (today's or open ones)."""
+    from counter_app.config import Settings
+    from counter_app.runtime import open_runtime
+
+    other = open_runtime(db_url, Settings.of(db_url=db_url, hall_code="370112"), clock=clock)
+    try:
+        ours = submit(runtime, retirement(runtime))
+        theirs = submit(other, retirement(other))
+        clock.now = day(9)  # ours and theirs are open cases of earlier days now
+        for rt, own, foreign in ((runtime, ours, theirs), (other, theirs, ours)):
+            listed = {r.case_no for r in cases.desk_cases(rt, "1")}
+            assert own.case_no in listed and foreign.case_no not in listed
+    finally:
+        other.close()

@@ -209,16 +209,19 @@ def find_case(session: Session, case_no: str) -> Case | None:
 
 
 def cases_of_day(
-    session: Session, day: date, *, window_no: str | None = None, limit: int = 200
+    session: Session, day: date, *, hall_code: str, window_no: str | None = None,
+    limit: int = 200,
 ) -> list[Case]:
-    """Cases accepted on a business date (China time), newest first."""
+    """The hall's cases accepted on a business date (China time), newest first (a
+    city's halls may share one database, and window numbers repeat between halls)."""
     from counter_app.domain.clock import CHINA
 
     start = datetime(day.year, day.month, day.day, tzinfo=CHINA)
     end = start.replace(hour=23, minute=59, second=59)
     stmt = (
         select(Case)
-        .where(Case.accepted_at >= start, Case.accepted_at <= end)
+        .where(Case.hall_code == hall_code, Case.accepted_at >= start,
+               Case.accepted_at <= end)
         .options(selectinload(Case.items), selectinload(Case.applicant),
                  selectinload(Case.materials))
         .order_by(Case.accepted_at.desc())
@@ -229,16 +232,16 @@ def cases_of_day(
     return list(session.scalars(stmt))
 
 
-def open_cases(session: Session, *, window_no: str | None = None, limit: int = 200,
-               with_supplement: bool = False) -> list[Case]:
-    """Cases not yet complete (accepted or returned; with `with_supplement` also the
-    补正 cases waiting for materials), oldest deadline first."""
+def open_cases(session: Session, *, hall_code: str, window_no: str | None = None,
+               limit: int = 200, with_supplement: bool = False) -> list[Case]:
+    """The hall's cases not yet complete (accepted or returned; with `with_supplement`
+    also the 补正 cases waiting for materials), oldest deadline first."""
     states = [CaseStatus.ACCEPTED, CaseStatus.RETURNED]
     if with_supplement:
         states.append(CaseStatus.SUPPLEMENT)
     stmt = (
         select(Case)
-        .where(Case.status.in_(states))
+        .where(Case.hall_code == hall_code, Case.status.in_(states))
         .options(selectinload(Case.items), selectinload(Case.applicant),
                  selectinload(Case.materials))
         .order_by(Case.due_date, Case.accepted_at)

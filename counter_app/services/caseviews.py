@@ -166,13 +166,14 @@ def _case_row(case: Case, deps: Deps, now: datetime,
 
 
 def desk_cases(session: Session, deps: Deps, window_no: str | None,
-               soon_days: int = TOLERANCE_DUE_SOON_DAYS) -> list[CaseRow]:
-    """Today's cases at this window plus every open one (补正 cases waiting for
-    materials included), most urgent first."""
+               soon_days: int = TOLERANCE_DUE_SOON_DAYS, *, hall_code: str) -> list[CaseRow]:
+    """Today's cases at this window of the hall plus every open one (补正 cases
+    waiting for materials included), most urgent first."""
     now = deps.clock()
     seen: dict[str, Case] = {}
-    for case in open_cases(session, window_no=window_no, with_supplement=True) + cases_of_day(
-        session, business_date(now), window_no=window_no
+    for case in open_cases(session, hall_code=hall_code, window_no=window_no,
+                           with_supplement=True) + cases_of_day(
+        session, business_date(now), hall_code=hall_code, window_no=window_no
     ):
         seen.setdefault(case.case_no, case)
     rows = [_case_row(c, deps, now, soon_days) for c in seen.values()]

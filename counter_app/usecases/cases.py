@@ -239,7 +239,7 @@ def desk_cases(rt: Runtime, window_no: str | None = None) -> list[caseviews.Case
         return caseviews.desk_cases(
             session, rt.deps,
             window_no if window_no is not None else rt.settings.hall.window_no,
-            rt.settings.cases.tolerance_due_soon_days,
+            rt.settings.cases.tolerance_due_soon_days, hall_code=rt.settings.hall.code,
         )
 
 

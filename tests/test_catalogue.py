@@ -150,6 +150,20 @@ def test_search_by_code(cat):
 # -- one set of materials, one form ----------------------------------------------------
 
 
+def test_typing_on_finds_what_a_fresh_search_finds(cat):
+    """Each keystroke tests only the entries the shorter query found: typing a query
+    key by key, deleting back and typing another gives, at every step, what the
+    query searched afresh gives."""
+    fresh = load_catalogue()
+    typed = []
+    for query in ("shbx", "370100-SB-00", "退休", "tx", "s", "社会保险登记", "zgtxyjs"):
+        typed += [query[:k] for k in range(1, len(query) + 1)]
+        typed += [query[:k] for k in range(len(query) - 1, 0, -1)]  # Backspace
+    for q in typed:
+        fresh._last = None  # noqa: SLF001 - the search as if nothing was typed before
+        assert cat.search(q, limit=40) == fresh.search(q, limit=40), q
+
+
 def test_merge_materials_one_entry_per_material(cat):
     retire = _bundle(cat, "职工退休一件事")
     items = cat.resolve_items(retire.code, {"retire_type": "special", "medical": "yes"}, [])

@@ -7,6 +7,7 @@ form and the one set of materials across the items of a case.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -268,24 +269,31 @@ class Catalogue:
 
     # -- search ---------------------------------------------------------------
     _index: list[_Entry] | None = field(default=None, init=False, repr=False, compare=False)
+    # the last query and the entries that contained it: the teller types on, and an
+    # entry that contains "sbd" is among those that contained "sb"
+    _last: tuple[str, list[_Entry]] | None = field(default=None, init=False, repr=False,
+                                                   compare=False)
 
     def search(self, query: str, limit: int = 30) -> list[SearchHit]:
         """Bundles and items by name, code or pinyin initials, best first. Each keystroke
-        scans a prepared index: one substring test per entry on its lower-cased text,
-        the score only for the entries that contain the query at all."""
+        tests the entries that contained the query one key shorter (all of them at the
+        first key), and scores only the entries that contain the query at all; only
+        the best `limit` are ordered."""
         q = query.strip().lower()
         if not q:
             hits = [SearchHit("bundle", b.code, b.name, 0) for b in self.bundles.values()]
             return hits[:limit]
-        hits = []
-        for entry in self.prepare_search():
-            if q in entry.text:
-                score = entry.score(q)
-                if score:
-                    hits.append(SearchHit(entry.kind, entry.code, entry.name,
-                                          score + entry.bonus))
-        hits.sort(key=lambda h: (-h.score, h.kind != "bundle", h.name))
-        return hits[:limit]
+        last = self._last
+        pool = last[1] if last is not None and q.startswith(last[0]) else self.prepare_search()
+        found = [entry for entry in pool if q in entry.text]
+        self._last = (q, found)
+        scored = []
+        for entry in found:
+            score = entry.score(q)
+            if score:
+                scored.append((-(score + entry.bonus), entry.kind != "bundle", entry.name, entry))
+        best = heapq.nsmallest(limit, scored, key=lambda t: t[:3])  # = sorted(…)[:limit]
+        return [SearchHit(e.kind, e.code, e.name, -neg) for neg, _b, _n, e in best]
 
     def prepare_search(self) -> list[_Entry]:
         """The search index (built once; the compiled catalogue carries it)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from PySide6.QtCore import QObject, QRect, QTimer
 from PySide6.QtGui import QFontMetrics
 
 from counter_app.config import Settings
+from counter_app.domain.announce import announce
 from counter_app.runtime import open_runtime
 from counter_app.services import queue as q
 from counter_app.usecases.queue import hall_snapshot
@@ -194,6 +196,35 @@ def test_every_call_is_said_in_order_one_at_a_time(qtbot, tmp_path, clock) -> No
     assert voice.said == [line for line in w.speaker.spoken for _ in range(2)]
     assert voice.most_at_once == 1
     assert w.speaker.spoken[0].startswith("请 B零零") and "号窗口办理" in w.speaker.spoken[0]
+    w.close()
+    rt.close()
+
+
+def test_more_calls_between_two_looks_than_the_recent_list_holds_are_all_said(
+        qtbot, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    """Twelve windows call while the display cannot read (its recent list holds
+    eight, e.g. the network was away): when it reads again every citizen called is
+    said, oldest first, each once."""
+    rt, hall = _hall(tmp_path, clock, 1, display_announce_pause_ms=0,
+                     display_announce_repeat=1)
+    with rt.uow() as s:
+        for i in range(12):
+            q.take(s, hall, "ABCDE"[i % 5])
+    voice = FakeVoice(ms=2)
+    w = DisplayWindow(AppContext(rt), watch=False,
+                      speaker=Speaker(settings=rt.settings.display, voice=voice))
+    qtbot.addWidget(w)
+    w.show_snapshot(_off_gui(lambda: hall_snapshot(rt)))  # the first look
+    windows = [str(n) for n in range(2, 14)]
+    for window in windows[:-1]:
+        _call(rt, hall, window)
+        clock.now += timedelta(seconds=20)
+    w.show_snapshot(_call(rt, hall, windows[-1]))
+    qtbot.waitUntil(lambda: w.speaker.pending == 0, timeout=10_000)
+    said = [line.split(" 号到 ")[1].split(" 号窗口")[0] for line in w.speaker.spoken]
+    assert said == [announce("A001", n).spoken.split(" 号到 ")[1].split(" 号窗口")[0]
+                    for n in windows]
+    assert len(voice.said) == 12
     w.close()
     rt.close()
 

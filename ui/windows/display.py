@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
+from datetime import datetime
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QResizeEvent
@@ -267,6 +268,8 @@ class DisplayWindow(QWidget):
         self.snapshot: HallSnapshot | None = None
         self.cards: dict[str, WindowCard] = {}
         self._announced: int | None = None
+        # per window, the call last said or seen at the first look: (number, called at)
+        self._said: dict[str, tuple[str, datetime | None]] = {}
         self._hot: dict[str, QTimer] = {}
         # labels that share one size: every card's title, number, category alike
         self._card_groups: tuple[list[FitLabel], list[FitLabel], list[FitLabel]] = ([], [], [])
@@ -476,13 +479,31 @@ class DisplayWindow(QWidget):
             self._show_latest(self.call_of(snap.recent[0]))
         if self._announced is None:  # first look: show, don't speak the past
             self._announced = snap.recent[0].id if snap.recent else 0
+            self._said = {w.window_no: (w.number, w.called_at) for w in snap.windows}
             return
         fresh = [e for e in reversed(snap.recent) if e.id > self._announced]
+        for number, window_no in self._missed(snap, fresh):
+            self.speaker.announce(announce(number, window_no, self.template))
+            self._highlight(window_no)
         for e in fresh:
             self.speaker.announce(self.call_of(e))
             self._highlight(e.window_no)
+            self._said[e.window_no] = (e.number, e.at)
         if fresh:
             self._announced = fresh[-1].id
+
+    def _missed(self, snap: HallSnapshot, fresh: list[CallEvent]) -> list[tuple[str, str]]:
+        """Calls that fell out of the snapshot's recent calls (more windows called
+        between two looks than it holds, e.g. after the network came back): each window
+        serving a citizen it was not heard calling, oldest call first, so nobody at a
+        window goes unannounced."""
+        heard = {e.window_no for e in fresh}
+        missed = sorted((w.called_at, w.number, w.window_no) for w in snap.windows
+                        if w.number and w.called_at is not None and w.window_no not in heard
+                        and self._said.get(w.window_no) != (w.number, w.called_at))
+        for called_at, number, window_no in missed:
+            self._said[window_no] = (number, called_at)
+        return [(number, window_no) for _at, number, window_no in missed]
 
     def _show_latest(self, a: Announcement) -> None:
         self.hero_number.setText(a.number)

@@ -100,3 +100,26 @@ def test_alt_f4_with_a_half_filled_visit_asks(qtbot, teller_window) -> None:  # 
     k.press(w.pending_question, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=5_000)
     assert w.draft_store.path.exists()  # kept for the next start
+
+
+def test_the_draft_is_written_off_the_gui_thread(qtbot, teller_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The file is fsynced on each save: on a slow disk that must not stall typing."""
+    import threading
+
+    from counter_app.infra.drafts import DraftStore
+
+    threads: list[str] = []
+    real_save = DraftStore.save
+
+    def save(self, data):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        real_save(self, data)
+
+    monkeypatch.setattr(DraftStore, "save", save)
+    w = teller_window
+    k = Keys(qtbot)
+    k.press(w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    k.type_here("11010519491231002X")
+    qtbot.waitUntil(w.draft_store.path.exists, timeout=5_000)
+    assert threads and threading.main_thread().name not in threads
+    assert "11010519491231002X" in w.draft_store.path.read_text(encoding="utf-8")

@@ -64,6 +64,9 @@ class TellerWindow(QMainWindow):
         rt, user = self.rt, self.user
         self.hub = ctx.hub
         self.runner = TaskRunner(self)
+        # the draft file written off the GUI thread (fsync), one job at a time, in the
+        # order asked: a discard after submit is never overtaken by an older save
+        self.draft_runner = TaskRunner(self, max_threads=1)
         self.last_submitted: Submitted | None = None
         self._case_loads = 0
         self._visit_ticket: int | None = None
@@ -289,7 +292,7 @@ class TellerWindow(QMainWindow):
         self.applicant.clear()
         self.accept.reset()
         self.draft_timer.stop()
-        drafts.discard_draft(self.draft_store)
+        self._draft_job(drafts.discard_draft)
         self.applicant.id_number.setFocus()
 
     def new_applicant(self) -> None:
@@ -310,21 +313,30 @@ class TellerWindow(QMainWindow):
 
     def save_draft(self) -> None:
         self.draft_timer.stop()
-        try:
-            if self.has_work():
-                drafts.save_draft(self.draft_store, self.draft())
-            else:
-                drafts.discard_draft(self.draft_store)
-        except OSError as exc:
-            log.error("draft not saved: %s", exc)
-            self.show_message(f"草稿未能保存：{exc}", MessageKind.WARN)
+        if self.has_work():
+            data = self.draft()  # read from the widgets here, written on the draft thread
+            self._draft_job(lambda store: drafts.save_draft(store, data))
+        else:
+            self._draft_job(drafts.discard_draft)
+
+    def _draft_job(self, job: Callable[[Any], object]) -> None:
+        store = self.draft_store
+        self.draft_runner.run(lambda: job(store), None, self._draft_failed)
+
+    def _draft_failed(self, exc: BaseException) -> None:
+        log.error("draft not saved: %s", exc)
+        self.show_message(f"草稿未能保存：{exc}", MessageKind.WARN)
 
     def _offer_draft(self) -> None:
-        try:
-            data = drafts.load_draft(self.draft_store)
-        except OSError as exc:
-            log.error("draft not read: %s", exc)
-            data = None
+        store = self.draft_store
+        self.draft_runner.run(lambda: drafts.load_draft(store), self._draft_loaded,
+                              self._draft_unread)
+
+    def _draft_unread(self, exc: BaseException) -> None:
+        log.error("draft not read: %s", exc)
+        self._draft_ready = True
+
+    def _draft_loaded(self, data: dict[str, Any] | None) -> None:
         if not data:
             self._draft_ready = True
             return
@@ -341,7 +353,7 @@ class TellerWindow(QMainWindow):
         self.show_message("已恢复上次未提交的办理", MessageKind.OK)
 
     def _drop_draft(self) -> None:
-        drafts.discard_draft(self.draft_store)
+        self._draft_job(drafts.discard_draft)
         self._draft_ready = True
 
     # -- applicant ------------------------------------------------------------------
@@ -579,6 +591,7 @@ class TellerWindow(QMainWindow):
             self.save_draft()  # whatever was typed in the last moment
         self.timer.stop()
         self.draft_timer.stop()
+        self.draft_runner.wait_idle(10_000)  # on disk before the window goes
         QApplication.instance().removeEventFilter(self.wedge)
         self.rating.detach()
         self.runner.wait_idle(10_000)

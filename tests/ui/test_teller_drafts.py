@@ -77,7 +77,7 @@ def test_a_killed_window_leaves_a_draft_that_the_next_start_offers(  # type: ign
             assert path.exists()
         else:
             assert w.applicant.is_empty() and not w.accept.items
-            assert not path.exists()
+            qtbot.waitUntil(lambda: not path.exists(), timeout=5_000)  # the draft thread
     finally:
         w.runner.wait_idle()
         w.close()
@@ -120,6 +120,7 @@ def test_the_draft_is_written_off_the_gui_thread(qtbot, teller_window, monkeypat
     k = Keys(qtbot)
     k.press(w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     k.type_here("11010519491231002X")
-    qtbot.waitUntil(w.draft_store.path.exists, timeout=5_000)
+    path = w.draft_store.path
+    qtbot.waitUntil(lambda: path.exists()
+                    and "11010519491231002X" in path.read_text(encoding="utf-8"), timeout=5_000)
     assert threads and threading.main_thread().name not in threads
-    assert "11010519491231002X" in w.draft_store.path.read_text(encoding="utf-8")

@@ -75,9 +75,18 @@ def test_a_killed_window_leaves_a_draft_that_the_next_start_offers(  # type: ign
             assert values["applicant_name"] == "李娜"
             assert values["retire_type"] == "特殊工种提前退休"
             assert path.exists()
+            # the keys go on in the visit, not in the search (whose list would take a
+            # second Enter and choose another item over the restored one)
+            focused = w.focusWidget()  # the window's focus, active or not
+            assert focused is not w.accept.search.edit
+            assert not w.accept.search.results.isVisible()
+            assert focused in [*w.accept.situations.combos.values(),
+                               *w.accept.form.widgets.values()] \
+                or w.accept.materials.isAncestorOf(focused)
         else:
             assert w.applicant.is_empty() and not w.accept.items
             qtbot.waitUntil(lambda: not path.exists(), timeout=5_000)  # the draft thread
+            assert w.focusWidget() is w.applicant.id_number
     finally:
         w.runner.wait_idle()
         w.close()

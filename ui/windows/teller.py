@@ -351,10 +351,19 @@ class TellerWindow(QMainWindow):
         self._draft_ticket = data.get("ticket_id")
         self._draft_ready = True
         self.show_message("已恢复上次未提交的办理", MessageKind.OK)
+        # go on where the visit stopped, not in the search box (its list would open
+        # and a second Enter would choose another item over the restored one)
+        if self.applicant.is_empty():
+            self.applicant.id_number.setFocus()
+        elif self.accept.items:
+            self.accept.focus_next_empty()
+        else:
+            self.accept.search.edit.setFocus()
 
     def _drop_draft(self) -> None:
         self._draft_job(drafts.discard_draft)
         self._draft_ready = True
+        self.applicant.id_number.setFocus()
 
     # -- applicant ------------------------------------------------------------------
     def _applicant_changed(self) -> None:

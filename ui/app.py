@@ -109,6 +109,9 @@ def _open_and_run(app: Any, command: str, args: argparse.Namespace, settings: An
     opened = _Opening(opener, seed=command == "demo")
     _preload(command)  # the window's modules meanwhile, on this thread
     rt, actor, exc = opened.result()
+    if rt is not None and STOP.requested:  # stopped while starting: close, clean up
+        rt.close()
+        return 0
     if rt is None:  # shown to the teller, not a traceback
         log.error("cannot open database: %s", exc)
         QMessageBox.critical(None, "快办柜台", f"无法打开数据库：\n{_first_line(exc)}")
@@ -144,13 +147,7 @@ class _Opening:
             self.exc = exc
 
     def result(self) -> tuple[Any, Any, BaseException | None]:
-        try:
-            self.thread.join()
-        except Stopped:  # the database closed before its folder goes
-            self.thread.join()
-            if self.rt is not None:
-                self.rt.close()
-            raise
+        self.thread.join()
         if self.exc is not None and self.rt is not None:
             self.rt.close()
             self.rt = None
@@ -204,12 +201,16 @@ def _run(app: Any, command: str, args: argparse.Namespace, rt: Any, actor: Any =
         window = _surface(command, ctx, devices)
         if window is None:  # e.g. a teller asked for the supervisor view
             return 1
+        if STOP.requested:  # stopped while the surface was being made
+            return 0
         if command in UNATTENDED:
             window.showFullScreen()
         else:
             window.showMaximized()
             _warm_papers()
         _quit_on_signals(app)
+        if STOP.requested:
+            return 0
         return app.exec()
     finally:
         ctx.close()
@@ -230,19 +231,26 @@ def _warm_papers() -> None:
     threading.Thread(target=warm, name="warm-papers", daemon=True).start()
 
 
-class Stopped(SystemExit):
-    """SIGTERM / SIGINT before the event loop runs: raised where Python stands, so the
-    `finally` blocks on the way out stop the simulators and remove the demo's folder."""
+class _StopRequest:
+    """SIGTERM / SIGINT before the event loop runs: only noted (an exception raised
+    wherever the signal lands could leave a lock held and hang the exit; one CI run
+    did). The start-up looks at it between its steps and returns, so the `finally`
+    blocks close the database, stop the simulators and remove the demo's folder."""
+
+    requested = False
+
+    def note(self, *_: Any) -> None:
+        self.requested = True
+
+
+STOP = _StopRequest()
 
 
 def _stop_on_signals() -> None:
     import signal
 
-    def stop(*_: Any) -> None:
-        raise Stopped(0)
-
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, stop)
+        signal.signal(sig, STOP.note)
 
 
 def _quit_on_signals(app: Any, stop: Any = None) -> None:
@@ -255,10 +263,15 @@ def _quit_on_signals(app: Any, stop: Any = None) -> None:
     from PySide6.QtCore import QTimer
 
     quit_ = stop or app.quit
+
+    def on_signal(*_: Any) -> None:
+        STOP.note()
+        quit_()
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: quit_())
-    ticker = QTimer(app)
-    ticker.timeout.connect(lambda: None)
+        signal.signal(sig, on_signal)
+    ticker = QTimer(app)  # also catches a signal noted just before the loop ran
+    ticker.timeout.connect(lambda: quit_() if STOP.requested else None)
     ticker.start(250)
 
 

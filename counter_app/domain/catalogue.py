@@ -8,7 +8,7 @@ form and the one set of materials across the items of a case.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -340,16 +340,20 @@ class Catalogue:
         one given (by its value or its label) or else the question's default, as the
         option's value. What a case records, whichever door it came through (the
         window sends every answer, an online channel may send only some)."""
-        answers: dict[str, str] = {}
+        return {situation.key: option.value
+                for situation, option in self._chosen_options(bundle_code, situations)}
+
+    def _chosen_options(
+        self, bundle_code: str | None, situations: Mapping[str, str]
+    ) -> Iterator[tuple[Situation, SituationOption]]:
+        """Each question of the bundle with the option its answer (or its default)
+        chooses; answers that match no option are skipped (resolve_items refuses them)."""
         bundle = self.bundles.get(bundle_code or "")
-        if bundle is None:
-            return answers
-        for situation in bundle.situations:
+        for situation in bundle.situations if bundle is not None else ():
             answer = situations.get(situation.key, situation.default)
             option = situation.option(answer) if answer else None
             if option is not None:
-                answers[situation.key] = option.value
-        return answers
+                yield situation, option
 
     def situation_effects(
         self, bundle_code: str | None, situations: Mapping[str, str]
@@ -357,14 +361,7 @@ class Catalogue:
         """Exemptions and form values of the answers (defaults included); answers that
         match no option are left to resolve_items to refuse."""
         effects = SituationEffects()
-        bundle = self.bundles.get(bundle_code or "")
-        if bundle is None:
-            return effects
-        for situation in bundle.situations:
-            answer = situations.get(situation.key, situation.default)
-            option = situation.option(answer) if answer else None
-            if option is None:
-                continue
+        for situation, option in self._chosen_options(bundle_code, situations):
             reason = f"情形“{situation.question.rstrip('？?')}：{option.label}”"
             for code in option.exempt_materials:
                 effects.exempt_materials.setdefault(code, reason)

@@ -12,7 +12,7 @@ from counter_app.domain.roles import Actor, Permission
 from counter_app.runtime import Runtime
 from counter_app.services import audit, backoffice, case_records, caseviews, papers
 from counter_app.services.backoffice import BackOfficeError, find_case
-from counter_app.store.models import Case
+from counter_app.store.models import Case, CaseItem
 
 
 def work_list(rt: Runtime, unit_code: str | None) -> list[caseviews.WorkRow]:
@@ -22,6 +22,23 @@ def work_list(rt: Runtime, unit_code: str | None) -> list[caseviews.WorkRow]:
     with rt.read() as session:
         return caseviews.work_rows(session, rt.deps, unit_code,
                                    rt.settings.cases.tolerance_due_soon_days)
+
+
+def _check_unit(actor: Actor, item: CaseItem) -> None:
+    """拆包分办: a handler of a unit completes and returns that unit's sub-items only.
+    Staff with no unit (the supervisor, an administrator, a handler set up for every
+    unit) may act on any; everyone may look at the whole case."""
+    if actor.unit_code and item.unit_code != actor.unit_code:
+        raise BackOfficeError(
+            f"“{item.item_name}”由{item.unit_name}办理，不是本单位的子事项，不能办结或退回"
+        )
+
+
+def _item(session, item_id: int) -> CaseItem:  # type: ignore[no-untyped-def]
+    item = session.get(CaseItem, item_id)
+    if item is None:
+        raise BackOfficeError("未找到该子事项")
+    return item
 
 
 def _finished(session, rt: Runtime, case: Case) -> None:  # type: ignore[no-untyped-def]
@@ -53,6 +70,7 @@ class ReturnSubItem:
 def complete_sub_item(rt: Runtime, cmd: CompleteSubItem) -> CaseChanged:
     cmd.actor.require(Permission.HANDLE_SUB_ITEM)
     with rt.write() as session:
+        _check_unit(cmd.actor, _item(session, cmd.item_id))
         case = backoffice.complete_item(session, rt.deps, cmd.item_id, cmd.actor.user_id,
                                         cmd.result)
         audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_DONE, "case",
@@ -64,6 +82,7 @@ def complete_sub_item(rt: Runtime, cmd: CompleteSubItem) -> CaseChanged:
 def return_sub_item(rt: Runtime, cmd: ReturnSubItem) -> CaseChanged:
     cmd.actor.require(Permission.HANDLE_SUB_ITEM)
     with rt.write() as session:
+        _check_unit(cmd.actor, _item(session, cmd.item_id))
         case = backoffice.return_item(session, rt.deps, cmd.item_id, cmd.actor.user_id,
                                       cmd.reason)
         audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_RETURNED,
@@ -73,7 +92,8 @@ def return_sub_item(rt: Runtime, cmd: ReturnSubItem) -> CaseChanged:
 
 @dataclass(frozen=True)
 class CompleteCaseItems:
-    """Complete the named sub-items of a case (all pending ones when none named)."""
+    """Complete the named sub-items of a case (when none are named: all its pending
+    ones, of the handler's unit if they have one)."""
 
     actor: Actor
     case_no: str
@@ -97,10 +117,18 @@ def complete_case_items(rt: Runtime, cmd: CompleteCaseItems) -> caseviews.CaseDe
         unknown = wanted - {i.item_code for i in case.items}
         if unknown:
             raise BackOfficeError(f"办件{case.case_no}中没有事项：{'、'.join(sorted(unknown))}")
+        for item in case.items:
+            if item.item_code in wanted:
+                _check_unit(cmd.actor, item)
+        mine = [i for i in case.items
+                if not cmd.actor.unit_code or i.unit_code == cmd.actor.unit_code]
+        if not wanted and cmd.actor.unit_code and not any(
+                i.status == SubItemStatus.PENDING for i in mine):
+            raise BackOfficeError(f"办件{case.case_no}中没有本单位待办的子事项")
         done: set[int] = set()
         while True:  # an item that waited starts when its prerequisite is done
             targets = [
-                i.id for i in case.items
+                i.id for i in mine
                 if i.status == SubItemStatus.PENDING and i.id not in done
                 and (not wanted or i.item_code in wanted)
             ]
@@ -123,6 +151,7 @@ def return_case_item(rt: Runtime, cmd: ReturnCaseItem) -> caseviews.CaseDetail:
         item = next((i for i in case.items if i.item_code == cmd.item_code), None)
         if item is None:
             raise BackOfficeError(f"办件{case.case_no}中没有事项 {cmd.item_code}")
+        _check_unit(cmd.actor, item)
         backoffice.return_item(session, rt.deps, item.id, cmd.actor.user_id, cmd.reason)
         audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_RETURNED,
                      "case", case.case_no, item_id=item.id)

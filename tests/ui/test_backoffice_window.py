@@ -297,3 +297,44 @@ def test_back_office_sees_waiting_and_terminated_items(  # type: ignore[no-untyp
     assert "待前置事项" in window.message.text() and "劳动能力鉴定" in window.message.text()
     window.runner.wait_idle()
     rt.close()
+
+
+def test_another_units_sub_item_is_refused_by_keys(  # type: ignore[no-untyped-def]
+    qtbot, rt, clock, app_context
+) -> None:
+    """A handler of the card centre opens a case that also has a 就业登记 sub-item:
+    Ctrl+D on that one says whose it is and leaves it pending; their own completes."""
+    from counter_app.services.users import Role, actor_of, add_user
+
+    card_unit = rt.deps.catalogue.items["370100-SK-0004"].unit.code
+    with rt.uow() as session:
+        handler = actor_of(add_user(session, "2003", "赵敏", "secret1", Role.BACKOFFICE,
+                                    card_unit, clock))
+    case_no = accept_direct(rt, with_all_materials(rt, Application(
+        PERSON, item_codes=("370100-SK-0004", "370100-JY-0001"))))
+    window = open_window(qtbot, app_context(rt, handler))
+    qtbot.waitUntil(lambda: len(window.rows) == 1, timeout=10_000)  # its own unit's list
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.detail_dialog is not None
+                    and window.detail_dialog.detail is not None, timeout=10_000)
+    detail = window.detail_dialog
+    with qtbot.waitActive(detail):
+        detail.activateWindow()
+    while detail.items.current().item_code != "370100-JY-0001":
+        qtbot.keyClick(detail.items, Qt.Key.Key_Down)
+    qtbot.keyClick(detail.items, Qt.Key.Key_D, CTRL)
+    qtbot.waitUntil(lambda: detail.pending_dialog_open(), timeout=5_000)
+    qtbot.keyClick(detail.pending_dialog.note, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "不是本单位的子事项" in detail.message.text(), timeout=10_000)
+    assert "就业服务科" in detail.message.text()
+    assert items_of(rt, case_no)["370100-JY-0001"][0] == "pending"
+
+    while detail.items.current().item_code != "370100-SK-0004":
+        qtbot.keyClick(detail.items, Qt.Key.Key_Up)
+    qtbot.keyClick(detail.items, Qt.Key.Key_D, CTRL)
+    qtbot.waitUntil(lambda: detail.pending_dialog_open(), timeout=5_000)
+    qtbot.keyClick(detail.pending_dialog.note, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: items_of(rt, case_no)["370100-SK-0004"][0] == "done",
+                    timeout=10_000)
+    assert items_of(rt, case_no)["370100-JY-0001"][0] == "pending"
+    window.runner.wait_idle()

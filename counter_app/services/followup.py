@@ -337,6 +337,14 @@ class _Joined:
     teller: str | None
 
 
+def status_label(status: str, reported_at: datetime | None) -> str:
+    """The status as the ledger says it: fed back to the applicant (closed) is not
+    finished until the 报告单 is sent, and must not read 已办结 before."""
+    if FollowUpStatus(status) is FollowUpStatus.CLOSED and reported_at is None:
+        return "已反馈·待报送报告单"
+    return FollowUpStatus(status).label
+
+
 def _row(fu: FollowUp, j: _Joined, today: date, deps: Deps, policy: Policy,
          with_steps: bool = True) -> FollowUpRow:
     sla, text = sla_of(fu, today, deps.calendar, policy)
@@ -355,7 +363,7 @@ def _row(fu: FollowUp, j: _Joined, today: date, deps: Deps, policy: Policy,
         applicant=mask_name(j.applicant) if j.applicant else "匿名",
         real_name=fu.real_name,
         status=fu.status,
-        status_label=FollowUpStatus(fu.status).label,
+        status_label=status_label(fu.status, fu.reported_at),
         finding=fu.finding,
         rectify_mode=fu.rectify_mode,
         rectify_due=fu.rectify_due,

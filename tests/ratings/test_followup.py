@@ -82,8 +82,12 @@ def test_bad_rating_walks_the_loop_to_the_report_sheet(runtime, staff, clock, tm
         # 5 working days after Thursday 10-08: 09, Saturday 10 (调休), 12, 13, 14
         assert row.report_due == date(2026, 10, 14)
         assert row.sla is Sla.OK and "报告单" in row.sla_text
+        # fed back, but not 已办结 while the 报告单 is still to be sent
+        assert row.status_label == "已反馈·待报送报告单"
         data = followup.report_sheet_data(session, rt.deps, rt.settings, fid)
         followup.mark_reported(session, rt.deps, fid, sup)
+    with rt.uow() as session:
+        assert followup.get_row(session, rt.deps, rt.settings, fid).status_label == "已办结"
     who = [s.actor for s in row.steps if s.kind != "opened"]
     assert who and all(a == "王丽" for a in who)  # who did each step is recorded
     assert [s.kind for s in row.steps] == ["opened", "callback", "verify", "rectify",

@@ -121,3 +121,82 @@ def test_the_supervisor_view_by_keys_on_a_small_screen(qtbot, hall, tmp_path, si
     assert "省平台" in words
     assert [j for j in JARGON if j in words] == []
     w.close()
+
+
+def test_a_follow_up_step_by_keys(qtbot, hall) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+3, ↓ to a follow-up waiting for its 回访, Alt+1: the note takes the keys
+    (a space typed does not untick 已联系上申请人), Tab leaves it, Ctrl+Enter records
+    the step; the keys then stay with the pane's next step, not the date at the top."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.windows.supervisor import SupervisorWindow
+
+    rt, boss = hall
+    w = SupervisorWindow(AppContext(rt, boss), watch=False)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
+    qtbot.waitUntil(lambda: w.loads >= 1, timeout=15_000)
+    qtbot.keyClick(w, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    target = next(r for r in w.board.followups if "callback" in r.next_actions)
+    w.fu_table.setFocus()
+    for _ in range(len(w.board.followups)):
+        current = w.fu_table.current()
+        if current is not None and current.id == target.id:
+            break
+        qtbot.keyClick(w.fu_table, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: w.fu_pane.row is not None and w.fu_pane.row.id == target.id,
+                    timeout=10_000)
+    pane = w.fu_pane
+    qtbot.keyClick(w.fu_table, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: pane.step_dialog is not None and pane.step_dialog.isActiveWindow(),
+                    timeout=5_000)
+    dialog = pane.step_dialog
+    assert QApplication.focusWidget() is dialog.what
+    qtbot.keyClicks(dialog.what, "tel 13:05 ok")
+    assert dialog.reached.isChecked()
+    qtbot.keyClick(dialog.what, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not dialog.what
+    assert dialog.what.toPlainText() == "tel 13:05 ok"
+    loads = w.loads
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return,
+                   Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: pane.step_dialog is None and w.loads > loads, timeout=10_000)
+    with rt.uow() as session:
+        from counter_app.store.models import FollowUp
+
+        stored = session.get(FollowUp, target.id)
+        assert stored.status == "called_back" and stored.callback_at is not None
+        assert stored.steps[-1].what == "tel 13:05 ok"
+    qtbot.waitUntil(lambda: pane.row is not None and pane.row.status == "called_back",
+                    timeout=10_000)
+    qtbot.waitUntil(w.isActiveWindow, timeout=5_000)
+    assert QApplication.focusWidget() is w.fu_table  # the keys are where they were
+
+    # Tab to 核实, Space: the finding first, then the note; after it the keys stay
+    # in the pane (on the next step offered), not on the date at the top
+    for _ in range(20):
+        if QApplication.focusWidget() is pane.buttons["verify"]:
+            break
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is pane.buttons["verify"]
+    qtbot.keyClick(pane.buttons["verify"], Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: pane.step_dialog is not None and pane.step_dialog.isActiveWindow(),
+                    timeout=5_000)
+    dialog = pane.step_dialog
+    assert QApplication.focusWidget() is dialog.finding
+    qtbot.keyClick(dialog.finding, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.what
+    qtbot.keyClicks(dialog.what, "video checked")
+    loads = w.loads
+    qtbot.keyClick(dialog.what, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: pane.row is not None and pane.row.status == "verified",
+                    timeout=10_000)
+    qtbot.waitUntil(w.isActiveWindow, timeout=5_000)
+    focus = QApplication.focusWidget()
+    assert focus in pane.buttons.values() and focus.isEnabled(), focus
+    assert focus is not w.day
+    w.runner.wait_idle()
+    w.close()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ui.style import BAD, MUTED
 
 
-def _give_back_focus(dialog: QDialog) -> None:
+def give_back_focus(dialog: QDialog) -> None:
     """The window behind is active again when the question closes (some window
     managers leave no window active, and the window's keys would go nowhere)."""
     parent = dialog.parentWidget()
@@ -91,7 +91,7 @@ class ConfirmDialog(QDialog):
 
     def done(self, result: int) -> None:
         super().done(result)
-        _give_back_focus(self)
+        give_back_focus(self)
 
 
 class ReasonDialog(QDialog):
@@ -186,4 +186,4 @@ class ReasonDialog(QDialog):
 
     def done(self, result: int) -> None:
         super().done(result)
-        _give_back_focus(self)
+        give_back_focus(self)

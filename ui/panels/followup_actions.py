@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +33,7 @@ from counter_app.usecases import followups
 from counter_app.usecases.errors import user_message
 from ui.bridge.tasks import TaskRunner
 from ui.context import AppContext
+from ui.panels.confirm import give_back_focus
 from ui.style import SLA_COLOURS
 
 #: The step buttons, in order: every step a person takes (the labels are StepKind's).
@@ -79,8 +80,10 @@ class StepDialog(QDialog):
         elif kind == "review":
             form.addRow("复核结果", self.upheld)
         self.what = QPlainTextEdit()
-        self.what.setPlaceholderText(_PROMPTS.get(kind, "情况说明"))
+        self.what.setPlaceholderText(_PROMPTS.get(kind, "情况说明")
+                                     + "（Ctrl+Enter 确定，Tab 到下一项）")
         self.what.setMinimumHeight(110)
+        self.what.setTabChangesFocus(True)  # Tab leaves the box, as in every other field
         form.addRow("情况", self.what)
         self.error = QLabel("")
         self.error.setObjectName("error")
@@ -90,6 +93,22 @@ class StepDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        for key in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(key), self, activated=self._accept)
+        # The keys start in the first choice this step asks for, else in the note
+        # (never on the 已联系上申请人 box, which a space typed into the note would untick).
+        first = {"verify": self.finding, "rectify": self.mode, "review": self.upheld}
+        self.first_field: QWidget = first.get(kind, self.what)
+        self.first_field.setFocus()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().showEvent(event)
+        self.activateWindow()  # the keys go to the question, whatever the window manager
+        self.first_field.setFocus()
+
+    def done(self, result: int) -> None:
+        super().done(result)
+        give_back_focus(self)
 
     def _mode_changed(self) -> None:
         self.deadline.setEnabled(self.mode.currentData() == RectifyMode.LEDGER.value)
@@ -144,7 +163,7 @@ class FollowUpPane(QWidget):
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for i, (kind, label) in enumerate(ACTIONS.items()):
-            button = QPushButton(label)
+            button = QPushButton(f"&{i + 1} {label}")  # Alt+digit, underlined in the label
             button.setEnabled(False)
             button.clicked.connect(lambda _c=False, k=kind: self.step(k))
             self.buttons[kind] = button
@@ -156,6 +175,7 @@ class FollowUpPane(QWidget):
         grid.addWidget(self.sheet_button, 2, 0, 1, 4)
         layout.addLayout(grid)
         self.last_sheet: Path | None = None
+        self.step_dialog: StepDialog | None = None  # the question open now
 
     @property
     def current_id(self) -> int | None:
@@ -182,21 +202,41 @@ class FollowUpPane(QWidget):
         )
         self.steps.setHtml(html)
         allowed = set(row.next_actions)
+        actions = [*self.buttons.values(), self.sheet_button]
+        had_keys = any(b.hasFocus() for b in actions)
         for kind, button in self.buttons.items():
             button.setEnabled(kind in allowed and not (kind == "report" and row.reported_at))
         self.sheet_button.setEnabled(row.rectified_at is not None or row.status in (
             FollowUpStatus.NOT_ADOPTED, FollowUpStatus.CLOSED))
+        if had_keys and not any(b.hasFocus() and b.isEnabled() for b in actions):
+            # the step just taken is no longer offered: the keys go to the next one,
+            # not back to the top of the window
+            nxt = next((b for b in actions if b.isEnabled()), None)
+            if nxt is not None:
+                nxt.setFocus()
 
     def step(self, kind: str) -> None:
+        """Ask what was done (a window-modal question, not a nested event loop: the
+        board keeps refreshing behind it), then record it in the background."""
         row = self.row
-        if row is None:
+        if row is None or self.step_dialog is not None:
             return
         dialog = StepDialog(kind, row, business_date(self.rt.deps.clock()), self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        self.run_step(kind, row.id, dialog.text, reached=dialog.reached.isChecked(),
-                      finding=dialog.finding.currentData(), mode=dialog.mode.currentData(),
-                      deadline=_date(dialog.deadline.date()), upheld=dialog.upheld.currentData())
+        self.step_dialog = dialog
+
+        def answered() -> None:
+            self.run_step(kind, row.id, dialog.text, reached=dialog.reached.isChecked(),
+                          finding=dialog.finding.currentData(), mode=dialog.mode.currentData(),
+                          deadline=_date(dialog.deadline.date()),
+                          upheld=dialog.upheld.currentData())
+
+        def closed(_result: int) -> None:
+            self.step_dialog = None
+            dialog.deleteLater()
+
+        dialog.accepted.connect(answered)
+        dialog.finished.connect(closed)
+        dialog.open()
 
     def run_step(self, kind: str, followup_id: int, what: str, *, reached: bool = True,
                  finding: str = "valid", mode: str = "now", deadline: date | None = None,

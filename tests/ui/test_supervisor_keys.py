@@ -200,3 +200,36 @@ def test_a_follow_up_step_by_keys(qtbot, hall) -> None:  # type: ignore[no-untyp
     assert focus is not w.day
     w.runner.wait_idle()
     w.close()
+
+
+def test_ctrl_p_exports_the_day_report_where_reports_go(qtbot, hall, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+P asks where to save, starting in the reports folder (made if missing,
+    not the working folder) with a PDF filter; the PDF is written there."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.windows.supervisor import SupervisorWindow
+
+    rt, boss = hall
+    asked: list[tuple[str, str]] = []
+
+    def save_as(_parent, _title, default, kind):  # type: ignore[no-untyped-def]
+        asked.append((default, kind))
+        return default, kind
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
+    w = SupervisorWindow(AppContext(rt, boss), watch=False)
+    qtbot.addWidget(w)
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
+    qtbot.waitUntil(lambda: w.loads >= 1, timeout=15_000)
+    qtbot.keyClick(w, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 1
+    default, kind = asked[0]
+    folder = Path(default).parent
+    assert folder == rt.settings.cases.effective_papers_dir / "reports" and folder.is_dir()
+    assert kind == "PDF 文件 (*.pdf)" and default.endswith(".pdf") and "值班日报" in default
+    qtbot.waitUntil(lambda: Path(default).exists(), timeout=15_000)
+    assert Path(default).read_bytes().startswith(b"%PDF")
+    w.runner.wait_idle()
+    w.close()

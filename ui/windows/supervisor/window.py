@@ -284,8 +284,13 @@ class SupervisorWindow(QMainWindow):
             return
         s = self.board.summary
         name = f"值班日报-{s.day.isoformat()}{'-' + s.window + '号窗口' if s.window else ''}"
-        default = str(self.rt.settings.cases.effective_papers_dir / "reports" / f"{name}.{suffix}")
-        path, _ = QFileDialog.getSaveFileName(self, "导出值班日报", default)
+        folder = self.rt.settings.cases.effective_papers_dir / "reports"
+        # the dialog opens where the reports go (it falls back to the working folder
+        # when the default's folder does not exist yet)
+        folder.mkdir(parents=True, exist_ok=True)
+        kind = "PDF 文件 (*.pdf)" if suffix == "pdf" else "Excel 工作簿 (*.xlsx)"
+        default = str(folder / f"{name}.{suffix}")
+        path, _ = QFileDialog.getSaveFileName(self, "导出值班日报", default, kind)
         if not path:
             return
         query = report_ops.ShiftQuery(self.user, s.day, s.window)

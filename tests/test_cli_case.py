@@ -88,6 +88,13 @@ def test_due_date_across_national_day(db_url: str, tmp_path: Path) -> None:
     assert sub["due_date"] == "2026-10-12"  # 5 working days, Saturday 10-10 counts
     assert sub["unit"]
     assert not [w for w in out["warnings"] if "尚未收录" in w]  # 2026 is on file
+    # the same in words: the papers by their Chinese names
+    path = tmp_path / "again.json"
+    path.write_text(json.dumps({"applicant": PERSON, "items": ["370100-SB-0026"],
+                                "materials": {"id_card": "received"}}), encoding="utf-8")
+    said = run(db_url, "case", "accept", str(path))
+    assert said.returncode == 0, said.stderr
+    assert "可打印文书: 受理通知书（回执）" in said.stdout and "receipt" not in said.stdout
 
 
 def test_due_date_in_a_year_without_holiday_data_carries_a_warning(

@@ -140,7 +140,9 @@ def _print_result(result: Any) -> None:
         print(f"  {s.item_code}  {s.item_name}  → {s.unit_name}  {due}")
     for w in result.warnings:
         print(f"  ⚠ {w}")
-    print(f"  可打印文书: {'、'.join(result.papers)}")
+    from counter_app.domain.case import PaperKind
+
+    print(f"  可打印文书: {'、'.join(PaperKind(p).label for p in result.papers)}")
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -54,7 +54,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     print(f"待发送 {s.pending}（其中重试中 {s.retrying}）  已送达 {s.delivered}  已搁置 {s.parked}")
     if s.oldest_pending:
-        print(f"最早的待发送记录: {s.oldest_pending:%Y-%m-%d %H:%M:%S} UTC")
+        from counter_app.domain.clock import local
+
+        print(f"最早的待发送记录: {local(s.oldest_pending):%Y-%m-%d %H:%M:%S}")
     for r in s.parked_rows:
         print(f"  搁置 #{r.id} {r.key}  尝试 {r.attempts} 次  {r.last_error}")
     return 0

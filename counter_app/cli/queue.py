@@ -387,7 +387,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print_json(stats.as_json())
         return 0
-    print(f"{stats.day} 排队统计（秒）")
+    day = f"{stats.day[:4]}-{stats.day[4:6]}-{stats.day[6:]}" if len(stats.day) == 8 \
+        else stats.day
+    print(f"{day} 排队统计（秒）")
     for title, rows in (("业务类别", stats.by_category), ("窗口", stats.by_window)):
         print(title)
         for key, agg in sorted(rows.items()):

@@ -13,6 +13,7 @@ from typing import Any
 
 from counter_app.cli import runner
 from counter_app.cli.runner import CliError, print_json
+from counter_app.domain.rating import reason_help
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -27,7 +28,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     add = rat.add_parser("add", help="申请人补充评价 (办理后5个工作日内)", parents=[common])
     add.add_argument("case_no")
     add.add_argument("--level", required=True, help="非常满意/满意/基本满意/不满意/非常不满意")
-    add.add_argument("--reason", action="append", default=[], help="差评原因代码 (可多次)")
+    add.add_argument("--reason", action="append", default=[],
+                     help=f"差评原因，代码或文字，可多次：{reason_help()}")
     add.add_argument("--comment", default="", help="文字评价")
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=cmd_rating_add)

@@ -219,6 +219,22 @@ class RatingInput:
             raise RatingError("差评须选择或填写原因")
 
 
+def _reason(text: Reason | str) -> Reason:
+    """A reason by its code (attitude) or its words (服务态度差)."""
+    if isinstance(text, Reason):
+        return text
+    value = str(text).strip()
+    for reason in Reason:
+        if value in (reason.value, reason.label):
+            return reason
+    known = "；".join(f"{r.value}（{r.label}）" for r in Reason)
+    raise RatingError(f"未知的差评原因“{value}”，可用：{known}")
+
+
+def reason_help() -> str:
+    return "；".join(f"{r.value}={r.label}" for r in Reason)
+
+
 def rating_input(
     level: Satisfaction | str, reasons: Iterable[Reason | str] = (), comment: str = ""
 ) -> RatingInput:
@@ -227,10 +243,7 @@ def rating_input(
         lvl = level if isinstance(level, Satisfaction) else Satisfaction(level)
     except ValueError:
         lvl = Satisfaction.from_label(str(level))
-    try:
-        rs = tuple(dict.fromkeys(Reason(r) for r in reasons))
-    except ValueError as exc:
-        raise RatingError(f"未知的差评原因: {exc}") from None
+    rs = tuple(dict.fromkeys(_reason(r) for r in reasons))
     # Reasons only mean something on a bad rating; the pad sends none otherwise.
     return RatingInput(lvl, rs if lvl.is_bad else (), comment.strip())
 

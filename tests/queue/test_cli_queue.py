@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 
 from counter_app.cli import main as cli
@@ -69,6 +70,10 @@ def test_queue_commands(db_url: str, capsys, monkeypatch) -> None:  # type: igno
     stats = run_json(capsys, db_url, "stats")
     assert stats["by_category"]["C"]["taken"] == 2
     assert stats["by_window"]["2"]["no_show"] == 1
+    capsys.readouterr()
+    assert cli(["--db", db_url, "queue", "stats"]) == 0
+    heading = capsys.readouterr().out.splitlines()[0]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} 排队统计（秒）", heading), heading
 
     capsys.readouterr()
     assert cli(["--db", db_url, "queue", "take", "--category", "Q"]) == 2

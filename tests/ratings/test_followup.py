@@ -172,6 +172,11 @@ def test_a_bad_rating_needs_a_reason() -> None:
         RatingInput(Satisfaction.DISSATISFIED)
     assert rating_input("不满意", comment="等太久").comment == "等太久"
     assert rating_input(Satisfaction.SATISFIED, [Reason.SLOW]).reasons == ()
+    # a reason by its words as well as its code; an unknown one named, with the list
+    assert rating_input("不满意", ["办事效率低、等候时间长", "attitude"]).reasons == (
+        Reason.SLOW, Reason.ATTITUDE)
+    with pytest.raises(RatingError, match="未知的差评原因“办理慢”，可用：attitude（服务态度差）"):
+        rating_input("不满意", ["办理慢"])
 
 
 def test_supervisor_on_another_pc_is_alerted_within_seconds(runtime, staff) -> None:  # type: ignore[no-untyped-def]

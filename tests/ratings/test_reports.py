@@ -144,6 +144,15 @@ def test_outbox_and_followup_commands(  # type: ignore[no-untyped-def]
     code, out, _ = run_cli("--db", url, "outbox", "status", "--json")
     before = json.loads(out)
     assert code == 0 and before["pending"] == before["pending"] > 0
+    # in words, on the hall's clock (the JSON keeps the stored moment)
+    from datetime import datetime
+
+    from counter_app.domain.clock import local
+
+    code, out, _ = run_cli("--db", url, "outbox", "status")
+    oldest = local(datetime.fromisoformat(before["oldest_pending"]))
+    assert code == 0 and f"最早的待发送记录: {oldest:%Y-%m-%d %H:%M:%S}" in out, out
+    assert "UTC" not in out
     code, _, err = run_cli("--db", url, "outbox", "flush")
     assert code == 2 and "hcp_url" in err
     receiver = Receiver(fail_every=0).start()

@@ -29,19 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain.case import PaperKind
 from printing.spooler import PrintError, print_pdf
 from ui.bridge.tasks import TaskRunner
 from ui.panels.pdf_preview import PdfPreview
 from ui.style import BAD, OK
 
-TITLES = {
-    "receipt": "受理通知书（回执）",
-    "supplement": "一次性告知书",
-    "tolerance": "容缺受理通知书及承诺书",
-    "credit": "信用承诺书",
-    "rejection": "不予受理通知书",
-    "completion": "办结通知（业务办理确认单）",
-}
+#: The papers' names as the core names them (PaperKind), by their keys.
+TITLES = {kind.value: kind.label for kind in PaperKind}
 
 #: Where an administrator sets the printers (the settings dialog, ui/windows/settings_dialog).
 PRINTER_SETTINGS_HINT = ("请管理员在“设置”→“打印机”中设置 A4 文书打印机"

@@ -64,3 +64,28 @@ def page_rects(page: PageObject, pdf: PdfReader) -> list[Rect]:
             sx, sy = ctm[0], ctm[3]
             rects.append(Rect(x * sx + ctm[4], y * sy + ctm[5], w * sx, h * sy))
     return rects
+
+
+def text_past_the_margin(data: bytes) -> list[tuple[int, float, str]]:
+    """Text that runs past the right margin, as (page, points over, text): each run's
+    width measured with the paper's font at its size where it is drawn."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from printing.fonts import PRIMARY_FONT, register_fonts
+    from printing.pdf.layout import MARGIN_X, PAGE_WIDTH
+
+    register_fonts()
+    limit = PAGE_WIDTH - MARGIN_X
+    out: list[tuple[int, float, str]] = []
+    for n, page in enumerate(reader(data).pages):
+        def visit(text, cm, tm, _font, size, n=n) -> None:  # type: ignore[no-untyped-def]
+            text = text.strip()
+            if not text:
+                return
+            scale = tm[0] * cm[0]
+            right = tm[4] * cm[0] + cm[4] + stringWidth(text, PRIMARY_FONT, size) * scale
+            if right > limit + 1:
+                out.append((n, round(right - limit, 1), text))
+
+        page.extract_text(visitor_text=visit)
+    return out

@@ -13,7 +13,13 @@ from printing import fonts
 from printing.papers import CasePaper, PaperMaterial
 from printing.pdf import DOCUMENT_TITLES, DOCUMENTS, PageMarks, pdf_bytes
 from printing.pdf.codes import qr_matrix
-from tests.printing.printing_pdf_reading import page_fonts, page_rects, page_texts, reader
+from tests.printing.printing_pdf_reading import (
+    page_fonts,
+    page_rects,
+    page_texts,
+    reader,
+    text_past_the_margin,
+)
 from tests.printing.printing_samples import CASE_NO, FULL_ID, ITEMS, MASKED_ID, OFFICE, sample_paper
 
 KINDS = ("receipt", "supplement", "tolerance", "credit", "rejection", "completion")
@@ -184,6 +190,11 @@ def test_fonts_are_embedded(kind: str, rendered: dict[str, bytes]) -> None:
             assert "/FontFile2" in descriptor, font["/BaseFont"]
     assert any("WenQuanYiMicroHei" in n for n in names)
     assert any("DroidSansFallback" in n for n in names)  # 䶮
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_text_runs_past_the_right_margin(kind: str, rendered: dict[str, bytes]) -> None:
+    assert text_past_the_margin(rendered[kind]) == []
 
 
 @pytest.mark.parametrize("kind", KINDS)

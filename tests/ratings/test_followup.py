@@ -21,6 +21,7 @@ from counter_app.services import followup, ratings, reports
 from counter_app.services.context import Desk
 from counter_app.services.followup import FollowUpError, Sla
 from printing.pdf import followup_report
+from tests.printing.printing_pdf_reading import text_past_the_margin
 from tests.ratings.helpers import accept_case
 
 CALLBACK = "电话回访申请人王女士，反映窗口人员解释政策不耐心。"
@@ -102,6 +103,7 @@ def test_bad_rating_walks_the_loop_to_the_report_sheet(runtime, staff, clock, tm
     assert "".join(RECTIFY.split()) in text and "列入台账限期整改" in text
     assert "".join(FEEDBACK.split()) in text
     assert "11010519491231002X" not in text  # masked on paper
+    assert text_past_the_margin(path.read_bytes()) == []
 
     # The day's report counts the loop.
     with rt.uow() as session:

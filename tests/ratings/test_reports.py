@@ -20,6 +20,7 @@ from counter_app.domain.clock import CHINA
 from counter_app.domain.rating import good_levels
 from counter_app.services import reports
 from counter_app.store.models import Case, FollowUp, Rating, RatingSession, Ticket
+from tests.printing.printing_pdf_reading import text_past_the_margin
 from tests.ratings.receiver import Receiver
 from tests.ratings.shift_data import populate
 
@@ -123,6 +124,7 @@ def test_report_shift_xlsx_has_the_same_figures_as_json(  # type: ignore[no-unty
     text = "".join("".join(p.extract_text().split()) for p in
                    PdfReader(io.BytesIO(pdf.read_bytes())).pages)
     assert "窗口服务值班日报" in text and "参评率=" in text
+    assert text_past_the_margin(pdf.read_bytes()) == []  # every formula inside its table
     assert f"{data['participation_rate']['value'] * 100:.1f}%" in text
 
 

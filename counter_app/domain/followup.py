@@ -86,9 +86,14 @@ FOLLOWUP_TRANSITIONS: Transitions[FollowUpStatus, StepKind] = Transitions.of(
 )
 
 
-def next_steps(status: FollowUpStatus | str) -> tuple[StepKind, ...]:
-    """The steps a person may take now (the enabled buttons)."""
-    return FOLLOWUP_TRANSITIONS.allowed(FollowUpStatus(status))
+def next_steps(status: FollowUpStatus | str, finding: str | None = None) -> tuple[StepKind, ...]:
+    """The steps a person may take now (the enabled buttons): the transition table's,
+    less 申诉 after a finding that cannot be appealed (情况属实, 无政策依据)."""
+    steps = FOLLOWUP_TRANSITIONS.allowed(FollowUpStatus(status))
+    if FollowUpStatus(status) is FollowUpStatus.VERIFIED and not (
+            finding and Finding(finding).appealable):
+        steps = tuple(s for s in steps if s is not StepKind.APPEAL)
+    return steps
 
 
 CHANNEL_LABELS = {"window_pad": "窗口评价器", "soft_pad": "窗口评价屏", "online": "网上补充评价"}

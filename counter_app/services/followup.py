@@ -319,7 +319,7 @@ class FollowUpRow:
     @property
     def next_actions(self) -> tuple[str, ...]:
         """The steps a person may take now (from the one transition table)."""
-        return tuple(s.value for s in next_steps(self.status))
+        return tuple(s.value for s in next_steps(self.status, self.finding))
 
 
 

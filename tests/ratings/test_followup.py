@@ -65,6 +65,8 @@ def test_bad_rating_walks_the_loop_to_the_report_sheet(runtime, staff, clock, tm
         followup.verify(session, rt.deps, fid, sup, "valid", VERIFY)
         with pytest.raises(FollowUpError):  # a valid finding cannot be appealed
             followup.appeal(session, rt.deps, fid, sup, "误评")
+    with rt.uow() as session:  # … nor offered (the 申诉 button stays off)
+        assert "appeal" not in followup.get_row(session, rt.deps, rt.settings, fid).next_actions
     clock.now += timedelta(days=1)
     with rt.uow() as session:
         followup.rectify(session, rt.deps, rt.settings, fid, sup, "ledger", RECTIFY,
@@ -120,6 +122,7 @@ def test_wrong_rating_is_appealed_and_not_adopted(runtime, staff) -> None:  # ty
         sup = followup.actor_of(session, staff["9001"])
         followup.callback(session, rt.deps, fid, sup, "申请人称误触评价器。")
         followup.verify(session, rt.deps, fid, sup, "wrong", "申请人确认误评。")
+        assert "appeal" in followup.get_row(session, rt.deps, rt.settings, fid).next_actions
         followup.appeal(session, rt.deps, fid, sup, "申请人书面确认误评，申请复核。")
         followup.review_appeal(session, rt.deps, rt.settings, fid, sup, True,
                                "申诉成立，不予采纳。")

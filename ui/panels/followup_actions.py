@@ -184,9 +184,11 @@ class FollowUpPane(QWidget):
     def show_row(self, row: FollowUpRow) -> None:
         self.row = row
         rater = f"{row.applicant}（实名）" if row.real_name else "匿名"
+        # three short lines: one long one broke inside the masked name at 1280 px
+        # (王 / *（实名）)
         self.head.setText(f"差评工单 #{row.id} · {row.level} · {row.status_label}\n"
-                          f"{row.business} · 办件 {row.case_no or '—'} · {row.window_no}号窗口 "
-                          f"{row.teller} · 评价人 {rater}")
+                          f"{row.business} · 办件 {row.case_no or '—'}\n"
+                          f"{row.window_no}号窗口 {row.teller} · 评价人 {rater}")
         colour = SLA_COLOURS[row.sla.value]
         due = row.rectify_due.isoformat() if row.rectify_due else "—"
         report = row.report_due.isoformat() if row.report_due else "整改后确定"

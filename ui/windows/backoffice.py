@@ -109,6 +109,10 @@ class BackOfficeWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 4, 6, 4)
         top = QHBoxLayout()
+        who = QLabel(f"{user.name}（{user.staff_no}）")  # also where no title bar shows it
+        who.setObjectName("topbar")
+        top.addWidget(who)
+        top.addSpacing(12)
         top.addWidget(QLabel("责任单位"))
         self.unit = QComboBox()
         self.unit.addItem("全部单位", None)

@@ -338,3 +338,33 @@ def test_another_units_sub_item_is_refused_by_keys(  # type: ignore[no-untyped-d
                     timeout=10_000)
     assert items_of(rt, case_no)["370100-JY-0001"][0] == "pending"
     window.runner.wait_idle()
+
+
+def test_a_return_from_the_case_says_which_sub_item_and_why(  # type: ignore[no-untyped-def]
+    qtbot, rt, clock, teller_user_factory, app_context
+) -> None:
+    """Enter on a case of two sub-items, Ctrl+R, 2, Enter: the message names the
+    sub-item returned and the reason, then the case's status; the other goes on."""
+    handler = teller_user_factory(rt, clock, "backoffice", "2001", "李强")
+    case_no = accept_direct(rt, with_all_materials(rt, Application(
+        PERSON, item_codes=("370100-SK-0004", "370100-JY-0001"))))
+    window = open_window(qtbot, app_context(rt, handler))
+    qtbot.waitUntil(lambda: len(window.rows) == 2, timeout=10_000)
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.detail_dialog is not None
+                    and window.detail_dialog.detail is not None, timeout=10_000)
+    detail = window.detail_dialog
+    with qtbot.waitActive(detail):
+        detail.activateWindow()
+    chosen = detail.items.current()
+    qtbot.keyClick(detail.items, Qt.Key.Key_R, CTRL)
+    qtbot.waitUntil(lambda: detail.pending_dialog_open(), timeout=5_000)
+    qtbot.keyClick(detail.pending_dialog.list, Qt.Key.Key_2)
+    qtbot.keyClick(detail.pending_dialog.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "已退回（" in detail.message.text(), timeout=10_000)
+    assert detail.message.text() == (f"“{chosen.item_name}”已退回（{RETURN_REASONS[1]}）；"
+                                     "办件现为“已退回”")
+    stored = items_of(rt, case_no)
+    assert stored[chosen.item_code] == ("returned", RETURN_REASONS[1])
+    assert [s for code, (s, _n) in stored.items() if code != chosen.item_code] == ["pending"]
+    window.runner.wait_idle()

@@ -544,15 +544,16 @@ class CaseDetailDialog(QDialog):
         ask = ConfirmDialog("办结", f"办结“{item.item_name}”？", self,
                             note_label="办结说明（可不填）", ok_text="办结",
                             detail=f"办件 {self.case_no} · {self._who()}")
-        ask.confirmed.connect(lambda note, code=item.item_code: self._complete(code, note))
+        ask.confirmed.connect(lambda note, code=item.item_code, name=item.item_name:
+                              self._complete(code, note, name))
         self.pending_dialog = ask
         ask.open()
 
-    def _complete(self, code: str, note: str) -> None:
+    def _complete(self, code: str, note: str, name: str = "") -> None:
         cmd = CompleteCaseItems(self.actor, self.case_no, (code,), note)
         self.ctx.call(lambda rt: backoffice.complete_case_items(rt, cmd),
-                      self._alive(self._handled), self._alive(self._failed),
-                      runner=self.runner)
+                      self._alive(lambda d: self._handled(d, f"“{name}”已办结" if name else "")),
+                      self._alive(self._failed), runner=self.runner)
 
     def return_selected(self) -> None:
         if not self.may_handle or self.pending_dialog_open():
@@ -561,19 +562,24 @@ class CaseDetailDialog(QDialog):
         if item is None:
             return
         ask = ReasonDialog("退回", f"退回“{item.item_name}”的原因：", RETURN_REASONS, self)
-        ask.chosen.connect(lambda reason, code=item.item_code: self._return(code, reason))
+        ask.chosen.connect(lambda reason, code=item.item_code, name=item.item_name:
+                           self._return(code, reason, name))
         self.pending_dialog = ask
         ask.open()
 
-    def _return(self, code: str, reason: str) -> None:
+    def _return(self, code: str, reason: str, name: str = "") -> None:
         cmd = ReturnCaseItem(self.actor, self.case_no, code, reason)
+        done = f"“{name}”已退回（{reason}）" if name else ""
         self.ctx.call(lambda rt: backoffice.return_case_item(rt, cmd),
-                      self._alive(self._handled), self._alive(self._failed),
-                      runner=self.runner)
+                      self._alive(lambda d: self._handled(d, done)),
+                      self._alive(self._failed), runner=self.runner)
 
-    def _handled(self, detail: CaseDetail) -> None:
+    def _handled(self, detail: CaseDetail, done: str = "") -> None:
+        """After a change: what was done to which sub-item, then the case as it now is
+        (a case with a returned sub-item reads 已退回 while others go on)."""
         self.show_detail(detail)
-        self.say(f"已更新：{detail.status_label}")
+        self.say(f"{done}；办件现为“{detail.status_label}”" if done
+                 else f"已更新：{detail.status_label}")
         self.changed.emit(self.case_no)
         if detail.status == "complete":
             self.say("办件已全部办结，正在生成办结通知…")

@@ -71,6 +71,17 @@ def commit_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
     QApplication.sendEvent(widget, event)
 
 
+def open_detail(qtbot, window):  # type: ignore[no-untyped-def]
+    """Enter on the chosen row: the case opens in full and takes the keys."""
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.detail_dialog is not None
+                    and window.detail_dialog.detail is not None, timeout=10_000)
+    detail = window.detail_dialog
+    with qtbot.waitActive(detail):
+        detail.activateWindow()
+    return detail
+
+
 def accept_direct(rt, app: Application) -> str:  # type: ignore[no-untyped-def]
     with rt.uow() as session:
         return acceptance.accept(session, rt.deps, rt.desk(), app, require_form=False).case_no
@@ -314,12 +325,7 @@ def test_another_units_sub_item_is_refused_by_keys(  # type: ignore[no-untyped-d
         PERSON, item_codes=("370100-SK-0004", "370100-JY-0001"))))
     window = open_window(qtbot, app_context(rt, handler))
     qtbot.waitUntil(lambda: len(window.rows) == 1, timeout=10_000)  # its own unit's list
-    qtbot.keyClick(window.table, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.detail_dialog is not None
-                    and window.detail_dialog.detail is not None, timeout=10_000)
-    detail = window.detail_dialog
-    with qtbot.waitActive(detail):
-        detail.activateWindow()
+    detail = open_detail(qtbot, window)
     while detail.items.current().item_code != "370100-JY-0001":
         qtbot.keyClick(detail.items, Qt.Key.Key_Down)
     qtbot.keyClick(detail.items, Qt.Key.Key_D, CTRL)
@@ -350,12 +356,7 @@ def test_a_return_from_the_case_says_which_sub_item_and_why(  # type: ignore[no-
         PERSON, item_codes=("370100-SK-0004", "370100-JY-0001"))))
     window = open_window(qtbot, app_context(rt, handler))
     qtbot.waitUntil(lambda: len(window.rows) == 2, timeout=10_000)
-    qtbot.keyClick(window.table, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.detail_dialog is not None
-                    and window.detail_dialog.detail is not None, timeout=10_000)
-    detail = window.detail_dialog
-    with qtbot.waitActive(detail):
-        detail.activateWindow()
+    detail = open_detail(qtbot, window)
     chosen = detail.items.current()
     qtbot.keyClick(detail.items, Qt.Key.Key_R, CTRL)
     qtbot.waitUntil(lambda: detail.pending_dialog_open(), timeout=5_000)

@@ -140,8 +140,8 @@ def test_a_follow_up_step_by_keys(qtbot, hall) -> None:  # type: ignore[no-untyp
         w.activateWindow()
     qtbot.waitUntil(lambda: w.loads >= 1, timeout=15_000)
     qtbot.keyClick(w, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is w.fu_table  # the keys go to the list at once
     target = next(r for r in w.board.followups if "callback" in r.next_actions)
-    w.fu_table.setFocus()
     for _ in range(len(w.board.followups)):
         current = w.fu_table.current()
         if current is not None and current.id == target.id:

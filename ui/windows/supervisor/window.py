@@ -105,7 +105,7 @@ class SupervisorWindow(QMainWindow):
             QShortcut(QKeySequence(key), self, activated=slot)
         for i in range(self.tabs.count()):
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self,
-                      activated=lambda i=i: self.tabs.setCurrentIndex(i))
+                      activated=lambda i=i: self.show_tab(i))
 
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
@@ -119,6 +119,15 @@ class SupervisorWindow(QMainWindow):
             self.watcher.woke.connect(lambda: self.debounce.start(DEBOUNCE_MS))
             self.watcher.start()
         self.refresh()
+
+    def show_tab(self, index: int) -> None:
+        """Ctrl+1…4: the tab, with the keys in its list (↓ moves at once; on the tab
+        bar they did nothing visible)."""
+        self.tabs.setCurrentIndex(index)
+        page = self.tabs.currentWidget()
+        table = getattr(page, "table", None)
+        if table is not None:
+            table.setFocus()
 
     # -- what the tests and the shortcuts reach -------------------------------------------
 

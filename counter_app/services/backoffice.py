@@ -81,7 +81,7 @@ def worklist(
     return list(session.scalars(stmt))
 
 
-def _load_item(session: Session, item_id: int) -> CaseItem:
+def load_item(session: Session, item_id: int) -> CaseItem:
     """The sub-item, its case's row locked first (the sweep locks cases, then their
     items: the same order everywhere, so two transactions never deadlock)."""
     case_id = session.scalar(select(CaseItem.case_id).where(CaseItem.id == item_id))
@@ -104,7 +104,7 @@ def _unsupplied_for(item: CaseItem) -> list[str]:
 def complete_item(
     session: Session, deps: Deps, item_id: int, actor_id: int | None, result: str = ""
 ) -> Case:
-    item = _load_item(session, item_id)
+    item = load_item(session, item_id)
     missing = _unsupplied_for(item)
     if missing and item.status == SubItemStatus.PENDING:
         names = "、".join(f"“{n}”" for n in missing)
@@ -129,7 +129,7 @@ def return_item(
 ) -> Case:
     if not reason.strip():
         raise BackOfficeError("退回必须写明原因")
-    item = _load_item(session, item_id)
+    item = load_item(session, item_id)
     _move(item, SubItemAction.RETURN)
     now = deps.clock()
     item.handled_by = actor_id
@@ -151,7 +151,7 @@ def return_item(
 
 def reopen_item(session: Session, deps: Deps, item_id: int, actor_id: int | None) -> Case:
     """After the front desk fixed what was returned, the sub-item goes back to work."""
-    item = _load_item(session, item_id)
+    item = load_item(session, item_id)
     _move(item, SubItemAction.REOPEN)
     item.case.events.append(
         CaseEvent(

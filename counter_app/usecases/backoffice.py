@@ -34,13 +34,6 @@ def _check_unit(actor: Actor, item: CaseItem) -> None:
         )
 
 
-def _item(session, item_id: int) -> CaseItem:  # type: ignore[no-untyped-def]
-    item = session.get(CaseItem, item_id)
-    if item is None:
-        raise BackOfficeError("未找到该子事项")
-    return item
-
-
 def _finished(session, rt: Runtime, case: Case) -> None:  # type: ignore[no-untyped-def]
     """The case's last sub-item is done: queue its provincial 办结 record."""
     if CaseStatus(case.status) is CaseStatus.COMPLETE:
@@ -70,7 +63,7 @@ class ReturnSubItem:
 def complete_sub_item(rt: Runtime, cmd: CompleteSubItem) -> CaseChanged:
     cmd.actor.require(Permission.HANDLE_SUB_ITEM)
     with rt.write() as session:
-        _check_unit(cmd.actor, _item(session, cmd.item_id))
+        _check_unit(cmd.actor, backoffice.load_item(session, cmd.item_id))
         case = backoffice.complete_item(session, rt.deps, cmd.item_id, cmd.actor.user_id,
                                         cmd.result)
         audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_DONE, "case",
@@ -82,7 +75,7 @@ def complete_sub_item(rt: Runtime, cmd: CompleteSubItem) -> CaseChanged:
 def return_sub_item(rt: Runtime, cmd: ReturnSubItem) -> CaseChanged:
     cmd.actor.require(Permission.HANDLE_SUB_ITEM)
     with rt.write() as session:
-        _check_unit(cmd.actor, _item(session, cmd.item_id))
+        _check_unit(cmd.actor, backoffice.load_item(session, cmd.item_id))
         case = backoffice.return_item(session, rt.deps, cmd.item_id, cmd.actor.user_id,
                                       cmd.reason)
         audit.record(session, rt.deps.clock(), cmd.actor, AuditAction.SUB_ITEM_RETURNED,

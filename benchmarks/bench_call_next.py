@@ -9,7 +9,8 @@ Both runs fill today's queue with the same tickets, start one process per window
 
 - app: `usecases.queue.call_next` (the window's row lock, SKIP LOCKED, the ticket's
   service stretch, the hall's event log, the wake-up for the displays, the audit row)
-  on a Runtime, as the teller window does;
+  on a Runtime, as the teller window does; on PostgreSQL all of it is one statement,
+  the server-side `counter_call_next()` (migration 0010);
 - bare: psycopg, `BEGIN; SELECT … FOR UPDATE SKIP LOCKED LIMIT 1; UPDATE …; COMMIT`.
 
 Printed for each: calls per second, one call's p50 / p95, client CPU per call (the

@@ -24,6 +24,22 @@ def workstation() -> str:
     return socket.gethostname()[:64]
 
 
+def fields(actor: Actor, action: AuditAction, subject_kind: str, **detail: Any) -> dict[str, Any]:
+    """An audit row's columns but its time and subject (a server-side function that
+    writes the row itself fills those in: services.queue_pg)."""
+    return {
+        "actor_id": actor.user_id,
+        "staff_no": actor.staff_no[:32],
+        "actor_name": actor.name[:64],
+        "actor_role": str(actor.role),
+        "workstation": workstation(),
+        "window_no": (actor.window_no or "")[:8],
+        "action": str(action),
+        "subject_kind": subject_kind,
+        "detail": {k: v for k, v in detail.items() if v is not None},
+    }
+
+
 def record(
     session: Session,
     now: datetime,
@@ -33,21 +49,8 @@ def record(
     subject: str,
     **detail: Any,
 ) -> None:
-    session.add(
-        AuditEntry(
-            at=now,
-            actor_id=actor.user_id,
-            staff_no=actor.staff_no[:32],
-            actor_name=actor.name[:64],
-            actor_role=str(actor.role),
-            workstation=workstation(),
-            window_no=(actor.window_no or "")[:8],
-            action=action,
-            subject_kind=subject_kind,
-            subject=str(subject)[:64],
-            detail={k: v for k, v in detail.items() if v is not None},
-        )
-    )
+    row = fields(actor, action, subject_kind, **detail)
+    session.add(AuditEntry(at=now, subject=str(subject)[:64], **{**row, "action": action}))
 
 
 @dataclass(frozen=True)

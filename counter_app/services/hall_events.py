@@ -47,5 +47,11 @@ def announce(session: Session, hall_code: str) -> None:
     if done is not None and done[0] is tx and done[1] == hall_code:
         return
     session.execute(select(func.pg_notify(literal_column(f"({CHANNEL_SQL})"), hall_code)))
-    session.info["hall_announced"] = (tx, hall_code)  # the object, not its id: no reuse
+    mark_announced(session, hall_code)
+
+
+def mark_announced(session: Session, hall_code: str) -> None:
+    """The wake-up of this transaction went out already (announce, or a server-side
+    function that sent it itself): the next change in it sends none."""
+    session.info["hall_announced"] = (session.get_transaction(), hall_code)  # the object: no reuse
     # SQLite: the commit itself bumps data_version for every other connection.

@@ -39,6 +39,7 @@ from counter_app.domain.queue import (
 )
 from counter_app.services import applicants, hall_events
 from counter_app.store.models import (
+    AuditEntry,
     Case,
     QueueEvent,
     QueueWindow,
@@ -282,13 +283,31 @@ def call_next(
     teller_id: int | None = None,
     categories: str | None = None,
     finish_current: Current = ANY_CURRENT,
+    audit_row: dict[str, Any] | None = None,
 ) -> Called | None:
     """Close the ticket at the window (if any) and call the next one: tickets sent
     back to this window first, then priority, then first come. None if nobody of the
     window's categories is waiting.
 
     A ticket being served is closed only if `finish_current` names it (its id or
-    number, or ANY_CURRENT); otherwise StillServing, and nothing changes."""
+    number, or ANY_CURRENT); otherwise StillServing, and nothing changes.
+    `audit_row` (audit.fields): the audit row of the call, written with it.
+
+    On PostgreSQL the same steps run server-side in one statement (queue_pg); a
+    change here needs the same change there (a migration): the parity test fails
+    otherwise."""
+    window_no = str(window_no).strip()
+    if not window_no:
+        raise QueueError("请指定窗口号")
+    if categories is not None:
+        hall.rules.window_categories(categories)  # validates
+        categories = categories.strip().upper()
+    if session.get_bind().dialect.name == "postgresql":
+        from counter_app.services import queue_pg
+
+        return queue_pg.call_next(session, hall, window_no, teller_id=teller_id,
+                                  categories=categories, finish_current=finish_current,
+                                  audit=audit_row)
     now = hall.clock()
     win = lock_window(session, hall, window_no, categories=categories, teller_id=teller_id)
     if win.paused:
@@ -324,7 +343,10 @@ def call_next(
     if ticket is None:
         return None
     win.priority_run = win.priority_run + 1 if ticket.priority else 0
-    return _call(session, hall, win, ticket, now, finished)
+    called = _call(session, hall, win, ticket, now, finished)
+    if audit_row is not None:
+        session.add(AuditEntry(at=now, subject=ticket.number, **audit_row))
+    return called
 
 
 def call_number(

@@ -169,11 +169,12 @@ def call_next(rt: Runtime, cmd: CallNext) -> Called | None:
     cmd.actor.require(Permission.SERVE_WINDOW)
     hall = hall_of(rt)
     with rt.write() as session:
-        called = queue.call_next(session, hall, cmd.window_no, teller_id=cmd.actor.user_id,
-                                 categories=cmd.categories, finish_current=cmd.finish_current)
-        if called is not None:
-            _audit(session, rt, cmd.actor, "call", called.ticket.number, cmd.window_no)
-        return called
+        # the audit row goes with the call (one round trip on PostgreSQL: queue_pg)
+        row = audit.fields(cmd.actor, AuditAction.TICKET_ACTION, "ticket", step="call",
+                           window=cmd.window_no or None)
+        return queue.call_next(session, hall, cmd.window_no, teller_id=cmd.actor.user_id,
+                               categories=cmd.categories, finish_current=cmd.finish_current,
+                               audit_row=row)
 
 
 def call_number(rt: Runtime, cmd: CallNumber) -> Called:

@@ -34,6 +34,7 @@ from counter_app.store import schema_version
 from counter_app.store.db import (
     make_engine,
     normalize_url,
+    one_statement_session_factory,
     read_session_factory,
     session_factory,
     unit_of_work,
@@ -72,12 +73,23 @@ class Runtime:
     sessions: sessionmaker[Session]
     read_sessions: sessionmaker[Session]
     deps: Deps
+    one_statement_sessions: sessionmaker[Session] | None = None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One read-write transaction: commit on success, roll back on any error."""
         _check_thread()
         with unit_of_work(self.sessions) as session:
+            yield session
+
+    @contextmanager
+    def write_one(self) -> Iterator[Session]:
+        """A write that on PostgreSQL is one statement, a server-side function (call
+        next): sent without BEGIN and COMMIT, the statement being a transaction by
+        itself (one round trip, not three). Anything else written in it is refused
+        (queue_pg checks). On SQLite, the same transaction as `write`."""
+        _check_thread()
+        with unit_of_work(self.one_statement_sessions or self.sessions) as session:
             yield session
 
     @contextmanager
@@ -140,4 +152,5 @@ def open_runtime(
     if upgrade and not schema_version.is_current(engine):
         _migrate(engine)
     deps = Deps(default_catalogue(), default_calendar(), clock)
-    return Runtime(settings, engine, session_factory(engine), read_session_factory(engine), deps)
+    return Runtime(settings, engine, session_factory(engine), read_session_factory(engine), deps,
+                   one_statement_session_factory(engine))

@@ -10,11 +10,13 @@ engines and compares every row, so the two cannot drift apart unseen.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import BigInteger, DateTime, Integer, String
 
@@ -23,6 +25,10 @@ from counter_app.domain.masking import mask_name
 from counter_app.domain.queue import QueueError, ServingElsewhere, StillServing
 from counter_app.services import hall_events
 from counter_app.services.queue import ANY_CURRENT, Called, Current, Hall, TicketView
+from counter_app.store.db import ONE_STATEMENT
+
+#: SQLSTATE of the function's refusals (its DETAIL says which, as JSON).
+REFUSED = "KB001"
 
 _CALL = text(
     "SELECT counter_call_next(:hall, :day, :window, :now, :rank, :teller, :categories,"
@@ -73,6 +79,20 @@ def _view(row: dict[str, Any], rules: rules_mod.QueueRules) -> TicketView:
     )
 
 
+def _refuse(refusal: dict[str, Any], hall: Hall, window_no: str) -> None:
+    """Raise the refusal the function reported, as services.queue raises it."""
+    outcome = refusal.get("outcome")
+    if outcome == "paused":
+        raise QueueError("本窗口已暂停服务，请先恢复服务 (F6)")
+    if outcome == "elsewhere":
+        raise ServingElsewhere(refusal["number"], refusal["window_no"] or "?")
+    if outcome == "still_serving":
+        raise StillServing(refusal["number"], refusal["id"], window_no)
+    if outcome == "bad_category":
+        hall.rules.category(refusal["category"])  # raises its QueueError
+        raise QueueError(f"未知的业务类别：{refusal['category']}")
+
+
 def call_next(
     session: Session,
     hall: Hall,
@@ -86,8 +106,12 @@ def call_next(
     """services.queue.call_next on PostgreSQL (same arguments, same result, same
     errors); `audit`: the use case's audit row of the call, without its subject."""
     now = hall.clock()
-    session.flush()  # whatever the caller added goes first, as the ORM would
-    result = session.execute(_CALL, {
+    if session.info.get(ONE_STATEMENT):
+        if session.new or session.dirty or session.deleted:  # it would not be atomic
+            raise RuntimeError("call next runs alone in a one-statement session")
+    else:
+        session.flush()  # whatever the caller added goes first, as the ORM would
+    params = {
         "hall": hall.code,
         "day": hall.today(now),
         "window": window_no,
@@ -99,21 +123,18 @@ def call_next(
         "priority_run": hall.rules.priority_run,
         "finish": _finish_token(finish_current),
         "audit": audit,
-    }).scalar_one()
+    }
+    try:
+        result = session.execute(_CALL, params).scalar_one()
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != REFUSED:
+            raise
+        _refuse(json.loads(exc.orig.diag.message_detail or "{}"), hall, window_no)  # type: ignore[union-attr]
+        raise
     session.expire_all()  # rows this session may hold were changed server-side
     hall_events.mark_announced(session, hall.code)
-    outcome = result["outcome"]
-    if outcome == "paused":
-        raise QueueError("本窗口已暂停服务，请先恢复服务 (F6)")
-    if outcome == "elsewhere":
-        raise ServingElsewhere(result["number"], result["window_no"] or "?")
-    if outcome == "still_serving":
-        raise StillServing(result["number"], result["id"], window_no)
-    if outcome == "bad_category":
-        hall.rules.category(result["category"])  # raises its QueueError
-        raise QueueError(f"未知的业务类别：{result['category']}")
     finished = _view(result["finished"], hall.rules) if result["finished"] else None
-    if outcome == "none":
+    if result["outcome"] == "none":
         return None
     ticket = _view(result["ticket"], hall.rules)
     return Called(ticket, window_no, rules_mod.announcement(ticket.number, window_no), finished)

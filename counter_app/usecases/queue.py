@@ -168,8 +168,8 @@ def call_next(rt: Runtime, cmd: CallNext) -> Called | None:
     """Close the ticket at the window (if any) and call the next; None: nobody waits."""
     cmd.actor.require(Permission.SERVE_WINDOW)
     hall = hall_of(rt)
-    with rt.write() as session:
-        # the audit row goes with the call (one round trip on PostgreSQL: queue_pg)
+    # one statement on PostgreSQL (queue_pg), the audit row with it
+    with rt.write_one() as session:
         row = audit.fields(cmd.actor, AuditAction.TICKET_ACTION, "ticket", step="call",
                            window=cmd.window_no or None)
         return queue.call_next(session, hall, cmd.window_no, teller_id=cmd.actor.user_id,

@@ -64,6 +64,9 @@ $$
 # services.queue.call_next, step by step (lock_window, _refuse_elsewhere,
 # _finish_current/_complete/_close_transaction, the pick, _call, _event, announce)
 # plus the use case's audit row. p_finish: '*' any ticket, '#<id>', a number, or NULL.
+# A refusal (paused, the teller serving elsewhere, a ticket still served, a category
+# the hall lost) raises SQLSTATE KB001 with what happened as JSON in its DETAIL:
+# nothing of the call stays, also when the statement is its own transaction.
 CALL_NEXT = f"""
 CREATE OR REPLACE FUNCTION counter_call_next(
     p_hall text, p_day text, p_window text, p_now timestamptz, p_rank bigint,
@@ -100,7 +103,8 @@ BEGIN
         win.teller_id := p_teller;
     END IF;
     IF win.paused THEN
-        RETURN jsonb_build_object('outcome', 'paused');
+        RAISE EXCEPTION USING ERRCODE = 'KB001', MESSAGE = 'call next refused',
+                DETAIL = jsonb_build_object('outcome', 'paused')::text;
     END IF;
 
     IF p_teller IS NOT NULL THEN
@@ -109,8 +113,9 @@ BEGIN
            AND teller_id = p_teller AND window_no <> p_window
          ORDER BY id LIMIT 1;
         IF FOUND THEN
-            RETURN jsonb_build_object('outcome', 'elsewhere', 'number', held.number,
-                                      'window_no', held.window_no);
+            RAISE EXCEPTION USING ERRCODE = 'KB001', MESSAGE = 'call next refused',
+                DETAIL = jsonb_build_object('outcome', 'elsewhere', 'number', held.number,
+                                      'window_no', held.window_no)::text;
         END IF;
     END IF;
 
@@ -121,8 +126,9 @@ BEGIN
         ELSE
             IF p_finish IS NULL OR NOT (p_finish = '*' OR p_finish = '#' || cur.id
                                         OR p_finish = cur.number) THEN
-                RETURN jsonb_build_object('outcome', 'still_serving', 'number', cur.number,
-                                          'id', cur.id);
+                RAISE EXCEPTION USING ERRCODE = 'KB001', MESSAGE = 'call next refused',
+                DETAIL = jsonb_build_object('outcome', 'still_serving', 'number', cur.number,
+                                          'id', cur.id)::text;
             END IF;
             SELECT id, started_at INTO tx_id, tx_start FROM ticket_transactions
              WHERE ticket_id = cur.id AND ended_at IS NULL ORDER BY id DESC LIMIT 1;
@@ -175,7 +181,8 @@ BEGIN
             ELSE
                 FOREACH letter IN ARRAY regexp_split_to_array(tok, '') LOOP
                     IF NOT letter = ANY (p_known) THEN
-                        RETURN jsonb_build_object('outcome', 'bad_category', 'category', letter);
+                        RAISE EXCEPTION USING ERRCODE = 'KB001', MESSAGE = 'call next refused',
+                DETAIL = jsonb_build_object('outcome', 'bad_category', 'category', letter)::text;
                     END IF;
                     cats := cats || letter;
                 END LOOP;

@@ -24,7 +24,7 @@ from counter_app.domain import queue as rules_mod
 from counter_app.domain.masking import mask_name
 from counter_app.domain.queue import QueueError, ServingElsewhere, StillServing
 from counter_app.services import hall_events
-from counter_app.services.queue import ANY_CURRENT, Called, Current, Hall, TicketView
+from counter_app.services.queue_values import ANY_CURRENT, Called, Current, Hall, TicketView
 from counter_app.store.db import ONE_STATEMENT
 
 #: SQLSTATE of the function's refusals (its DETAIL says which, as JSON).

@@ -1,11 +1,15 @@
 """Sample data for `counter-app demo`: staff accounts and a few cases in every state
 (instant running, promised, due soon, complete; a unit's case through its clerk, a
 容缺 material still to come, a 一次性告知 waiting for a material, 分段办理),
-on a throw-away database."""
+on a throw-away database.
+
+Importing this module is cheap (no SQLAlchemy): the window is built with
+`demo_teller()` while `seed` fills the database behind it."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from counter_app.domain.application import (
     AgentInput,
@@ -15,11 +19,10 @@ from counter_app.domain.application import (
     MaterialStatus,
     plan_case,
 )
-from counter_app.domain.roles import Actor
-from counter_app.runtime import Runtime
-from counter_app.services import acceptance
-from counter_app.services.backoffice import complete_item, find_case
-from counter_app.services.users import Role, actor_of, add_user
+from counter_app.domain.roles import Actor, Role
+
+if TYPE_CHECKING:
+    from counter_app.runtime import Runtime
 
 DEMO_PASSWORD = "123456"
 #: scrypt of DEMO_PASSWORD with a fixed salt: the demo starts without hashing it
@@ -33,6 +36,13 @@ DEMO_USERS = [
     ("2001", "李强", Role.BACKOFFICE),
     ("9001", "王丽", Role.SUPERVISOR),
 ]
+
+
+def demo_teller() -> Actor:
+    """The demo teller as `seed` returns it on a fresh database (the first account
+    made, so user 1): known before the database is, so the window need not wait."""
+    staff_no, name, role = DEMO_USERS[0]
+    return Actor(1, staff_no, name, role)
 PEOPLE = [
     ApplicantInput("11010519491231002X", "王䶮", "13812345678", address="北京市西城区"),
     ApplicantInput("370102198001011237", "李娜", "13905311234", address="济南市历下区"),
@@ -61,6 +71,10 @@ def with_all_materials(rt: Runtime, app: Application) -> Application:
 
 def seed(rt: Runtime) -> Actor:
     """Fill a fresh database; returns the demo teller (张敏, 1001), logged in."""
+    from counter_app.services import acceptance
+    from counter_app.services.backoffice import complete_item, find_case
+    from counter_app.services.users import actor_of, add_user
+
     with rt.write() as session:
         users = {
             staff: add_user(session, staff, name, DEMO_PASSWORD, role, None, rt.deps.clock,
@@ -96,6 +110,8 @@ def seed(rt: Runtime) -> Actor:
 def _lifecycle_samples(rt: Runtime, desk) -> None:  # type: ignore[no-untyped-def]
     """A unit through its clerk; 容缺 due tomorrow; 补正 waiting; 病退 waiting for its
     劳动能力鉴定 (skipped when a local catalogue lacks the items)."""
+    from counter_app.services import acceptance
+
     catalogue = rt.deps.catalogue
     unit = ApplicantInput.unit("济南泉城劳务派遣有限公司", "91370102MA3C123456", "张建国",
                                "0531-86001234")

@@ -106,7 +106,9 @@ def _open_and_run(app: Any, command: str, args: argparse.Namespace, settings: An
     # use it at once (a demo start once failed with ZoneInfoNotFoundError under load)
     import counter_app.domain.clock  # noqa: F401
 
-    opened = _Opening(opener, seed=command == "demo")
+    if command == "demo":
+        return _run_demo(app, args, settings, db_url or "", opener)
+    opened = _Opening(opener)
     _preload(command)  # the window's modules meanwhile, on this thread
     rt, actor, exc = opened.result()
     if rt is not None and STOP.requested:  # stopped while starting: close, clean up
@@ -123,25 +125,21 @@ def _open_and_run(app: Any, command: str, args: argparse.Namespace, settings: An
 
 
 class _Opening:
-    """The database opened (and, for the demo, seeded) on a worker thread while the
-    GUI thread loads the window's modules: scrypt, SQLite and the disk wait in
-    parallel with the imports."""
+    """The database opened on a worker thread while the GUI thread loads the
+    window's modules (kiosk, hall display): SQLite and the disk wait in parallel
+    with the imports."""
 
-    def __init__(self, opener: Any, *, seed: bool) -> None:
+    def __init__(self, opener: Any) -> None:
         self.rt: Any = None
         self.actor: Any = None
         self.exc: BaseException | None = None
-        self.thread = threading.Thread(target=self._work, args=(opener, seed),
+        self.thread = threading.Thread(target=self._work, args=(opener,),
                                        name="open-database", daemon=True)
         self.thread.start()
 
-    def _work(self, opener: Any, seed: bool) -> None:
+    def _work(self, opener: Any) -> None:
         try:
             self.rt = opener()
-            if seed:
-                from counter_app.demo import seed as fill
-
-                self.actor = fill(self.rt)
         except Exception as exc:  # reported on the GUI thread
             log.exception("cannot open database")
             self.exc = exc
@@ -152,6 +150,118 @@ class _Opening:
             self.rt.close()
             self.rt = None
         return self.rt, self.actor, self.exc
+
+
+def _run_demo(app: Any, args: argparse.Namespace, settings: Any, db_url: str,
+              opener: Any) -> int:
+    """The demo's teller window goes on screen before its database exists: it is
+    built on an OpeningRuntime (settings, catalogue and calendar at once; the
+    catalogue read while the window's modules load) for the demo teller, known in
+    advance. Once the window is shown, a worker creates and seeds the database; the
+    lists and the queue strip say 正在加载… until then, and a use case asked for
+    meanwhile (F1, a submit) waits on its worker thread. The simulated devices start
+    then too (their lights say 正在连接…); the sweeper, the outbox senders and the
+    rating pad once the database is open."""
+    from counter_app.demo import demo_teller
+    from counter_app.runtime import OpeningRuntime, default_deps
+
+    deps: list[Any] = []
+    catalogue = threading.Thread(target=lambda: deps.append(default_deps()),
+                                 name="load-catalogue", daemon=True)
+    catalogue.start()
+    _preload("demo")  # the window's modules meanwhile, on this thread
+    catalogue.join()
+    if not deps:  # the catalogue did not load: said as for the database
+        try:
+            deps.append(default_deps())
+        except Exception as exc:
+            log.exception("cannot load the catalogue")
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(None, "快办柜台", f"无法加载事项目录：\n{_first_line(exc)}")
+            return 3
+    rt = OpeningRuntime(settings, deps[0], db_url)
+    try:
+        return _run(app, "demo", args, rt, demo_teller(), opening=opener)
+    finally:
+        rt.failed(RuntimeError("演示已退出"))  # nothing waits for a database never opened
+        rt.close()
+
+
+def _open_behind(window: Any, ctx: Any, devices: str, opener: Any) -> None:
+    """The demo's devices and database once the window shows: the device modules
+    and the database (created, seeded) on workers, then what needs them starts on
+    this thread. A database failure is said in a message box and ends the demo
+    (exit code 3, as when the database cannot be opened before a window)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from counter_app.demo import demo_teller, seed
+
+    rt = ctx.rt
+    waiting = {"devices", "database"}  # the rating pad needs both (make_pad: the hub's pad)
+
+    def both_ready(part: str) -> None:
+        waiting.discard(part)
+        if not waiting and not STOP.requested:
+            _attach_ratings(window, ctx, devices)
+
+    def load_devices() -> None:  # on a worker thread: the drivers' modules
+        import devices.hub  # noqa: F401
+        import ui.bridge.devices  # noqa: F401
+
+    def devices_loaded(_result: object) -> None:
+        if STOP.requested:
+            return
+        window.attach_devices(_make_devices(ctx, devices))
+        both_ready("devices")
+
+    def work() -> None:  # on a worker thread
+        try:
+            opened = opener()
+        except BaseException as exc:
+            rt.failed(exc)  # use cases waiting on their workers fail, not hang
+            raise
+        try:
+            teller = seed(opened)
+            if teller != demo_teller():  # the window was made for this account
+                raise RuntimeError(f"演示数据库不是新建的（柜员 {teller}）")
+            # what `ready` starts on the GUI thread, imported here, off it
+            import counter_app.infra.pad_session  # noqa: F401
+            import counter_app.infra.sweeper  # noqa: F401
+            import counter_app.usecases.errors  # noqa: F401
+            import counter_app.usecases.outbox  # noqa: F401
+        except BaseException as exc:
+            opened.close()
+            rt.failed(exc)
+            raise
+        rt.opened(opened)  # use cases waiting on their workers go on from here
+
+    def ready(_result: object) -> None:
+        if STOP.requested:
+            return
+        _start_deliverer(ctx)
+        _start_sweeper(ctx)
+        both_ready("database")
+        _warm_papers()
+
+    def failed(exc: BaseException) -> None:
+        log.error("cannot open the demo database: %s", getattr(exc, "__traceback_text__", exc))
+        QMessageBox.critical(window, "快办柜台", f"无法打开数据库：\n{_first_line(exc)}")
+        QApplication.instance().exit(3)
+
+    def start() -> None:
+        if STOP.requested:
+            rt.failed(RuntimeError("stopped"))
+            return
+        if devices == "none":
+            window.attach_devices(None)
+            waiting.discard("devices")
+        else:
+            ctx.runner.run(load_devices, devices_loaded)
+        ctx.runner.run(work, ready, failed)
+
+    QTimer.singleShot(0, start)  # once the event loop runs: the window is on screen
 
 
 def _preload(command: str) -> None:
@@ -185,20 +295,22 @@ def _log_in_and_run(app: Any, command: str, args: argparse.Namespace, settings: 
             rt.close()
 
 
-def _run(app: Any, command: str, args: argparse.Namespace, rt: Any, actor: Any = None) -> int:
+def _run(app: Any, command: str, args: argparse.Namespace, rt: Any, actor: Any = None,
+         opening: Any = None) -> int:
+    """`opening`: the demo's opener, run once the window shows (rt an OpeningRuntime)."""
     from ui.context import AppContext
 
-    if command == "demo":  # seeded while the window's modules loaded (_Opening)
+    if command == "demo":  # its database opens once the window shows (_run_demo)
         devices = "simulated" if args.devices == "config" else args.devices
     else:  # logged in, or the kiosk and the hall display, which run without a login
         devices = args.devices
 
     ctx = AppContext(rt, actor)
     try:  # a signal before the event loop runs stops whatever was started so far
-        if command not in UNATTENDED:
+        if command not in UNATTENDED and opening is None:
             _start_deliverer(ctx)
             _start_sweeper(ctx)
-        window = _surface(command, ctx, devices)
+        window = _surface(command, ctx, devices, later=opening is not None)
         if window is None:  # e.g. a teller asked for the supervisor view
             return 1
         if STOP.requested:  # stopped while the surface was being made
@@ -207,7 +319,10 @@ def _run(app: Any, command: str, args: argparse.Namespace, rt: Any, actor: Any =
             window.showFullScreen()
         else:
             window.showMaximized()
-            _warm_papers()
+            if opening is None:
+                _warm_papers()
+            else:
+                _open_behind(window, ctx, devices, opening)
         _quit_on_signals(app)
         if STOP.requested:
             return 0
@@ -313,7 +428,9 @@ def _start_sweeper(ctx: Any) -> None:
     ctx.on_stop(sweeper.stop)
 
 
-def _surface(command: str, ctx: Any, devices: str) -> Any:
+def _surface(command: str, ctx: Any, devices: str, *, later: bool = False) -> Any:
+    """The surface's window. `later`: the teller's devices and rating pad come once
+    the window is up (the demo's: _open_behind); until then it says so."""
     if command == "kiosk":
         from ui.windows.kiosk import KioskWindow
 
@@ -351,6 +468,11 @@ def _surface(command: str, ctx: Any, devices: str) -> Any:
         return SupervisorWindow(ctx)
     from ui.windows.teller import TellerWindow
 
+    if later:
+        window = TellerWindow(ctx)
+        window.expect_devices()
+        window.rating.loading()
+        return window
     ctx.devices = _make_devices(ctx, devices)
     window = TellerWindow(ctx)
     _attach_ratings(window, ctx, devices)
@@ -408,6 +530,7 @@ def _attach_ratings(window: Any, ctx: Any, devices: str) -> None:
 
     pad, screen = make_pad(ctx, devices)
     if pad is None:
+        window.rating.no_pad()
         return
     service = PadRatingService(ctx.rt, pad, actor=ctx.actor).start()
     ctx.on_stop(service.stop)

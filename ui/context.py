@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from counter_app.config import Settings
 from counter_app.domain.roles import Actor
-from counter_app.runtime import Runtime, forbid_database_on
+from counter_app.runtime import OpeningRuntime, Runtime, forbid_database_on
 from ui.bridge.tasks import TaskRunner
 
 T = TypeVar("T")
@@ -56,8 +56,14 @@ class AppContext:
         *,
         runner: TaskRunner | None = None,
     ) -> int:
-        """Run `use_case(rt)` off the GUI thread; the callbacks run on it."""
+        """Run `use_case(rt)` off the GUI thread; the callbacks run on it. While the
+        database is still opening (OpeningRuntime: the demo), the worker waits for
+        it before anything else, then runs the use case on the open runtime."""
         rt = self.rt
+        if isinstance(rt, OpeningRuntime):
+            opening = rt
+            return (runner or self.runner).run(lambda: use_case(opening.wait()), on_done,
+                                               on_error)
         return (runner or self.runner).run(lambda: use_case(rt), on_done, on_error)
 
     def on_stop(self, stop: Callable[[], None]) -> None:

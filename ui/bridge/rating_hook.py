@@ -11,23 +11,19 @@ without hardware), else a pad driver on the configured port.
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from counter_app.config import Settings
-from counter_app.infra.pad_session import (
-    PadRatingService,
-    RatingPad,
-    RequestRefused,
-    SessionEnded,
-    SessionStarted,
-)
 from ui.bridge.keys import function_key
 from ui.context import AppContext
 from ui.style import MUTED, OK
+
+if TYPE_CHECKING:  # (it imports SQLAlchemy: not before the window shows)
+    from counter_app.infra.pad_session import PadRatingService, RatingPad
 
 log = logging.getLogger(__name__)
 RATE_KEY = "F8"
@@ -56,6 +52,7 @@ class RatingHook(QObject):
         super().__init__(window)
         self.host = host
         self.service: PadRatingService | None = None
+        self.pending = False  # the pad is attached once the database is open (demo)
         self.label = QLabel("")
         self.label.setToolTip("评价器状态：只显示是否评价，不显示评价结果")
         self.event.connect(self._on_event)
@@ -69,7 +66,19 @@ class RatingHook(QObject):
 
     # -- wiring ---------------------------------------------------------------------
 
+    def loading(self) -> None:
+        """Said until `attach`: the pad is connected once the database is open."""
+        self.pending = True
+        self._state("评价器正在加载…", MUTED)
+
+    def no_pad(self) -> None:
+        """No pad after all (after `loading`): F8 says how to set one up."""
+        if self.pending:
+            self.pending = False
+            self.label.setText("")
+
     def attach(self, service: PadRatingService) -> None:
+        self.pending = False
         self.service = service
         service.add_listener(self.event.emit)
         self._state("评价器就绪", MUTED)
@@ -84,6 +93,9 @@ class RatingHook(QObject):
 
     def request(self) -> None:
         """请评价: the ticket being served, else the case just accepted."""
+        if self.service is None and self.pending:
+            self.host.show_message("评价器正在加载，请稍候再按 F8")
+            return
         if self.service is None:
             self.host.show_message(
                 "未连接评价器（配置 pad_port，或 pad_port = \"soft\" 使用软件评价器）"
@@ -118,6 +130,8 @@ class RatingHook(QObject):
         self.label.setStyleSheet(f"color: {colour}; font-weight: bold;")
 
     def _on_event(self, event: object) -> None:
+        from counter_app.infra.pad_session import RequestRefused, SessionEnded, SessionStarted
+
         if isinstance(event, SessionStarted):
             self._state("评价中…", OK)
             self.host.show_message(f"评价器已显示：{event.business}，请申请人评价", good=True)

@@ -14,17 +14,22 @@ tooltip has everything."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from counter_app.domain.applicant import ApplicantKind
 from counter_app.domain.masking import mask_name
-from counter_app.services.caseviews import CaseRow
 from ui.panels.table_model import Column, Fit, RowTable
 from ui.style import SLA_COLOURS
 
+if TYPE_CHECKING:  # (the services import SQLAlchemy: not before the window shows)
+    from counter_app.services.caseviews import CaseRow
+
 TODAY_TAB, OLDER_TAB = 0, 1
 TODAY_TITLE, OLDER_TITLE = "今日办件", "未办结旧件"
+LOADING = "正在加载…"
 
 
 def applicant_shown(row: CaseRow) -> str:
@@ -72,7 +77,7 @@ class CasesPanel(QGroupBox):
         super().__init__("办件", parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.summary = QLabel("")
+        self.summary = QLabel(LOADING)  # until the first list comes (show_rows)
         layout.addWidget(self.summary)
         self.tabs = QTabWidget()
         self.table: RowTable[CaseRow] = RowTable(_columns(), key=lambda r: r.case_no)

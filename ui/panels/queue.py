@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -28,18 +28,24 @@ from PySide6.QtWidgets import (
 from counter_app.domain.clock import local
 from counter_app.domain.queue import PAUSE_REASONS, OutcomeCode, QueueError, StillServing
 from counter_app.runtime import Runtime
-from counter_app.services import queue_views
-from counter_app.services.queue import Hall
-from counter_app.services.queue_views import WindowView
-from counter_app.usecases import queue
-from counter_app.usecases.errors import user_message
 from ui.bridge.keys import function_key, owns_function_keys
 from ui.bridge.tasks import TaskRunner
 from ui.context import AppContext
+from ui.lazy import lazy_module
 from ui.panels.elided import ElidedLabel
 from ui.panels.queue_dialogs import ConfirmNextDialog, OutcomeDialog, TransferDialog
 
+if TYPE_CHECKING:
+    from counter_app.services import queue_views
+    from counter_app.services.queue import Hall
+    from counter_app.services.queue_views import WindowView
+    from counter_app.usecases import errors, queue
+else:  # SQLAlchemy and the services: loaded by the worker that first runs a use case
+    errors = lazy_module("counter_app.usecases.errors")
+    queue = lazy_module("counter_app.usecases.queue")
+
 log = logging.getLogger(__name__)
+LOADING = "正在加载…"
 REFRESH_MS = 15_000
 
 PANEL_STYLE = """
@@ -66,7 +72,7 @@ class QueuePanel(QFrame):
         self.ctx, self.runner = ctx, runner
         self.rt, self.user = ctx.rt, ctx.actor
         rt = self.rt
-        self.hall = Hall.of(rt.settings, rt.deps.clock)
+        self._hall: Hall | None = None
         self.window_no = rt.settings.hall.window_no
         self.categories = rt.settings.queue.window_categories
         self.view: WindowView | None = None
@@ -118,6 +124,8 @@ class QueuePanel(QFrame):
         layout.addWidget(self.waiting_label)
         layout.addWidget(self.message, 2)
         self._show(None)
+        self.loaded = False  # until the first state comes from the database
+        self.ticket_label.setText(LOADING)
 
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
@@ -132,6 +140,15 @@ class QueuePanel(QFrame):
 
     # -- state ------------------------------------------------------------------------
     @property
+    def hall(self) -> Hall:
+        """The hall's queue rules (made on first use: the transfer dialog's categories)."""
+        if self._hall is None:
+            from counter_app.services.queue import Hall
+
+            self._hall = Hall.of(self.rt.settings, self.rt.deps.clock)
+        return self._hall
+
+    @property
     def current_ticket_id(self) -> int | None:
         return self.view.ticket.id if self.view and self.view.ticket else None
 
@@ -145,6 +162,7 @@ class QueuePanel(QFrame):
                       self._log_failure, runner=self.runner)
 
     def _show(self, view: WindowView | None) -> None:
+        self.loaded = True
         before = self.current_ticket_id
         self.view = view
         t = view.ticket if view else None
@@ -201,7 +219,7 @@ class QueuePanel(QFrame):
             self.message.setStyleSheet("")
             if not isinstance(exc, QueueError):
                 self._log_failure(exc)
-            self.message.setText(user_message(exc))
+            self.message.setText(errors.user_message(exc))
             if isinstance(exc, StillServing):
                 self.refresh()  # the strip was out of date: show who is served
 
@@ -365,7 +383,7 @@ class QueuePanel(QFrame):
 
         def failed(exc: BaseException) -> None:
             self.busy = False
-            self.message.setText(user_message(exc))
+            self.message.setText(errors.user_message(exc))
 
         self.ctx.call(queue.hall_snapshot, loaded, failed, runner=self.runner)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
@@ -26,9 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.queue import Category, OutcomeCode, outcome_refusal
-from counter_app.services.queue import TicketView
-from counter_app.services.queue_views import WindowCall
 from ui.bridge.keys import owns_function_keys
+
+if TYPE_CHECKING:  # (the services import SQLAlchemy: not before the window shows)
+    from counter_app.services.queue import TicketView
+    from counter_app.services.queue_views import WindowCall
 
 HINT_STYLE = "color: #4b5563;"
 ERROR_STYLE = "color: #c62828;"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
@@ -31,15 +31,13 @@ from counter_app.domain.application import ApplicantInput, ApplicationError, Fie
 from counter_app.domain.clock import local
 from counter_app.domain.masking import mask_id
 from counter_app.domain.roles import Permission
-from counter_app.services.caseviews import CaseRow
-from counter_app.usecases import cases, drafts
-from counter_app.usecases.cases import Outcome, SubmitApplication, Submitted
-from counter_app.usecases.errors import user_message
+from counter_app.usecases import drafts
 from ui.bridge.keys import function_key
 from ui.bridge.rating_hook import RatingHook
 from ui.bridge.tasks import TaskRunner
 from ui.bridge.wedge_filter import WedgeFilter
 from ui.context import AppContext
+from ui.lazy import lazy_module
 from ui.panels.accept import AcceptPanel
 from ui.panels.applicant import ApplicantPanel, CardData
 from ui.panels.cases import CasesPanel
@@ -49,6 +47,14 @@ from ui.panels.message_line import MessageKind, MessageLine
 from ui.panels.papers import PapersDialog
 from ui.panels.queue import QueuePanel
 from ui.panels.reject import RejectDialog
+
+if TYPE_CHECKING:
+    from counter_app.services.caseviews import CaseRow
+    from counter_app.usecases import cases, errors
+    from counter_app.usecases.cases import Submitted
+else:  # SQLAlchemy and the services: loaded by the worker that first runs a use case
+    cases = lazy_module("counter_app.usecases.cases")
+    errors = lazy_module("counter_app.usecases.errors")
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 30_000
@@ -63,6 +69,7 @@ class TellerWindow(QMainWindow):
         self.rt, self.user, self.devices = ctx.rt, ctx.actor, ctx.devices
         rt, user = self.rt, self.user
         self.hub = ctx.hub
+        self.devices_pending = False  # the devices come after the window (attach_devices)
         self.runner = TaskRunner(self)
         # the draft file written off the GUI thread (fsync), one job at a time, in the
         # order asked: a discard after submit is never overtaken by an older save
@@ -388,14 +395,41 @@ class TellerWindow(QMainWindow):
         self.wedge = WedgeFilter(self)
         self.wedge.scanned.connect(self._code_scanned)
         QApplication.instance().installEventFilter(self.wedge)
-        if self.devices is None:
+        if self.devices is not None:
+            self._connect_devices()
+
+    def expect_devices(self) -> None:
+        """The devices start once the window is up (the demo's simulators): until
+        `attach_devices`, the lights and F5 say they are connecting."""
+        self.devices_pending = True
+        for key in self.lights.labels:
+            self.lights.set_state(key, "offline", "正在连接…")
+
+    def attach_devices(self, devices: Any) -> None:
+        """The device controller, started after the window was shown (or None: the
+        devices could not start, the lights stay 未连接)."""
+        self.devices_pending = False
+        self.devices = self.ctx.devices = devices
+        self.hub = self.ctx.hub
+        if devices is None:
+            for key in self.lights.labels:
+                self.lights.set_state(key, "offline", "未连接")
             return
+        self._connect_devices()
+        for kind, status in devices.hub.statuses().items():  # started before we listened
+            self.lights.set_state(kind, status.state.value, status.reason)
+
+    def _connect_devices(self) -> None:
+        assert self.devices is not None
         self.devices.status_changed.connect(self.lights.set_state)
         self.devices.card_read.connect(self._card_read)
         self.devices.card_failed.connect(self._card_failed)
 
     def _code_scanned(self, code: str) -> None:
         if not self.isActiveWindow():
+            return
+        if self.devices is None and self.devices_pending:
+            self.show_message("外设正在连接，请稍候再扫码", MessageKind.WARN)
             return
         if self.devices is None:
             self.show_message("扫码：未配置电子社保卡解码服务", MessageKind.WARN)
@@ -404,6 +438,9 @@ class TellerWindow(QMainWindow):
         self.devices.resolve_code(code)
 
     def read_card(self) -> None:
+        if self.devices is None and self.devices_pending:
+            self.show_message("外设正在连接，请稍候再按 F5", MessageKind.WARN)
+            return
         if self.devices is None or not self.devices.read_card():
             self.show_message("未配置读卡器：请在配置中设置 idcard_port，或手工录入",
                               MessageKind.WARN)
@@ -461,8 +498,8 @@ class TellerWindow(QMainWindow):
             self.accept.reject_button,
         ):
             button.setEnabled(False)
-        command = SubmitApplication(self.user, app, Outcome(outcome), reason,
-                                    ticket_id=self.queue.current_ticket_id)
+        command = cases.SubmitApplication(self.user, app, cases.Outcome(outcome), reason,
+                                          ticket_id=self.queue.current_ticket_id)
         self.ctx.call(lambda rt: cases.submit_application(rt, command), self._submitted,
                       self._submit_failed, runner=self.runner)
 
@@ -517,8 +554,8 @@ class TellerWindow(QMainWindow):
             self._show_errors(exc.errors)
             return
         log.error("submit failed: %s", getattr(exc, "__traceback_text__", exc))
-        self.accept.message.setText(user_message(exc))
-        self.show_message(user_message(exc), MessageKind.ERROR)
+        self.accept.message.setText(errors.user_message(exc))
+        self.show_message(errors.user_message(exc), MessageKind.ERROR)
 
     def _show_errors(self, errors: list[FieldError]) -> None:
         """The list (folded under its first line), every wrong field outlined, the
@@ -576,7 +613,7 @@ class TellerWindow(QMainWindow):
             if load_no == self._case_loads:  # an older load that finished last is stale
                 self.cases.show_rows(rows)
 
-        self.ctx.call(cases.desk_cases, loaded, runner=self.runner)
+        self.ctx.call(lambda rt: cases.desk_cases(rt), loaded, runner=self.runner)
 
     # -- closing ------------------------------------------------------------------------
     def close_asking(self) -> None:

@@ -10,7 +10,7 @@ Both runs fill today's queue with the same tickets, start one process per window
 - app: `usecases.queue.call_next` (the window's row lock, SKIP LOCKED, the ticket's
   service stretch, the hall's event log, the wake-up for the displays, the audit row)
   on a Runtime, as the teller window does; on PostgreSQL all of it is one statement,
-  the server-side `counter_call_next()` (migration 0010);
+  the server-side `counter_call_next()` (migration 0010), sent in autocommit;
 - bare: psycopg, `BEGIN; SELECT … FOR UPDATE SKIP LOCKED LIMIT 1; UPDATE …; COMMIT`.
 
 Printed for each: calls per second, one call's p50 / p95, client CPU per call (the
@@ -144,13 +144,6 @@ def profile(url: str) -> None:
         _fill(url, 320)
         rt = open_runtime(url, Settings.of(db_url=url, hall_code=HALL), upgrade=False)
         cmd = queue_ops.CallNext(Actor(None, "101", "柜员", Role.TELLER, "1"), "1")
-        statements = []
-        from sqlalchemy import event
-
-        @event.listens_for(rt.engine, "before_cursor_execute")
-        def _count(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
-            statements.append(statement.split()[0])
-
         def call() -> None:
             nonlocal cmd
             got = queue_ops.call_next(rt, cmd)
@@ -158,14 +151,12 @@ def profile(url: str) -> None:
 
         for _ in range(20):
             call()
-        statements.clear()
         prof = cProfile.Profile()
         prof.enable()
         for _ in range(300):
             call()
         prof.disable()
-        kinds = ", ".join(f"{k} {statements.count(k) / 300:.1f}" for k in sorted(set(statements)))
-        print(f"statements per call: {len(statements) / 300:.1f} ({kinds})")
+        print("one statement a call: SELECT counter_call_next(…), sent by the driver")
         pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
         pstats.Stats(prof).sort_stats("tottime").print_stats(15)
         rt.close()

@@ -69,7 +69,6 @@ class Runtime:
     sessions: sessionmaker[Session]
     read_sessions: sessionmaker[Session]
     deps: Deps
-    one_statement_sessions: sessionmaker[Session] | None = None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -81,16 +80,23 @@ class Runtime:
             yield session
 
     @contextmanager
-    def write_one(self) -> Iterator[Session]:
-        """A write that on PostgreSQL is one statement, a server-side function (call
-        next): sent without BEGIN and COMMIT, the statement being a transaction by
-        itself (one round trip, not three). Anything else written in it is refused
-        (queue_pg checks). On SQLite, the same transaction as `write`."""
-        from counter_app.store.db import unit_of_work
-
+    def statement(self) -> Iterator[Any]:
+        """PostgreSQL: the driver's connection (psycopg) from the pool, in autocommit,
+        for a write that is one statement and so a transaction by itself (call next's
+        server-side function): one round trip, none of BEGIN, COMMIT or the ORM's
+        session around it. A statement that fails leaves nothing behind."""
         _check_thread()
-        with unit_of_work(self.one_statement_sessions or self.sessions) as session:
-            yield session
+        pooled = self.engine.raw_connection()
+        try:
+            conn = pooled.driver_connection
+            conn.autocommit = True
+            try:
+                yield conn
+            finally:
+                if not conn.closed:
+                    conn.autocommit = False  # back to the pool as it came
+        finally:
+            pooled.close()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -152,7 +158,6 @@ def open_runtime(
     from counter_app.store.db import (
         make_engine,
         normalize_url,
-        one_statement_session_factory,
         read_session_factory,
         session_factory,
     )
@@ -163,8 +168,7 @@ def open_runtime(
     if upgrade and not schema_version.is_current(engine):
         _migrate(engine)
     deps = default_deps(clock)
-    return Runtime(settings, engine, session_factory(engine), read_session_factory(engine), deps,
-                   one_statement_session_factory(engine))
+    return Runtime(settings, engine, session_factory(engine), read_session_factory(engine), deps)
 
 
 def default_deps(clock: Clock = system_clock) -> Deps:

@@ -183,18 +183,19 @@ def call_next(
     On PostgreSQL the same steps run server-side in one statement (queue_pg); a
     change here needs the same change there (a migration): the parity test fails
     otherwise."""
-    window_no = str(window_no).strip()
-    if not window_no:
-        raise QueueError("请指定窗口号")
-    if categories is not None:
-        hall.rules.window_categories(categories)  # validates
-        categories = categories.strip().upper()
+    window_no, categories = window_args(hall, window_no, categories)
     if session.get_bind().dialect.name == "postgresql":
         from counter_app.services import queue_pg
 
-        return queue_pg.call_next(session, hall, window_no, teller_id=teller_id,
-                                  categories=categories, finish_current=finish_current,
-                                  audit=audit_row)
+        session.flush()  # what the caller wrote goes first
+        # the driver's connection of this session: the same transaction
+        conn = session.connection().connection.driver_connection
+        called = queue_pg.call_next(conn, hall, window_no, teller_id=teller_id,
+                                    categories=categories, finish_current=finish_current,
+                                    audit=audit_row)
+        session.expire_all()  # rows this session holds may have changed server-side
+        hall_events.mark_announced(session, hall.code)  # the function sent it
+        return called
     now = hall.clock()
     win = lock_window(session, hall, window_no, categories=categories, teller_id=teller_id)
     if win.paused:
@@ -234,6 +235,18 @@ def call_next(
     if audit_row is not None:
         session.add(AuditEntry(at=now, subject=ticket.number, **audit_row))
     return called
+
+
+def window_args(hall: Hall, window_no: str, categories: str | None) -> tuple[str, str | None]:
+    """The window's number and work profile as call next takes them (QueueError if
+    either is wrong)."""
+    window_no = str(window_no).strip()
+    if not window_no:
+        raise QueueError("请指定窗口号")
+    if categories is not None:
+        hall.rules.window_categories(categories)  # validates
+        categories = categories.strip().upper()
+    return window_no, categories
 
 
 def call_number(

@@ -3,9 +3,10 @@
 
 Why a second form of one rule: at thirty windows the ORM's dozen statements cost
 ~11 ms of client CPU a call, 29× the bare row-locking transaction (issue 12); the
-function costs one statement. The rule itself stays written once in Python for
-SQLite; tests/queue/test_call_next_parity.py plays the same day through both
-engines and compares every row, so the two cannot drift apart unseen.
+function costs one statement (~1.5× the bare transaction's CPU). The rule itself
+stays written once in Python for SQLite; tests/queue/test_call_next_parity.py plays
+the same day through both engines and compares every row, so the two cannot drift
+apart unseen.
 """
 
 from __future__ import annotations
@@ -14,35 +15,20 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
-from sqlalchemy.types import BigInteger, DateTime, Integer, String
+import psycopg
+from psycopg.types.json import Jsonb
 
 from counter_app.domain import queue as rules_mod
 from counter_app.domain.masking import mask_name
 from counter_app.domain.queue import QueueError, ServingElsewhere, StillServing
-from counter_app.services import hall_events
 from counter_app.services.queue_values import ANY_CURRENT, Called, Current, Hall, TicketView
-from counter_app.store.db import ONE_STATEMENT
 
 #: SQLSTATE of the function's refusals (its DETAIL says which, as JSON).
 REFUSED = "KB001"
 
-_CALL = text(
-    "SELECT counter_call_next(:hall, :day, :window, :now, :rank, :teller, :categories,"
-    " :known, :priority_run, :finish, :audit)"
-).bindparams(
-    bindparam("now", type_=DateTime(timezone=True)),
-    bindparam("rank", type_=BigInteger),
-    bindparam("teller", type_=Integer),
-    bindparam("categories", type_=String),
-    bindparam("known", type_=ARRAY(String)),
-    bindparam("priority_run", type_=Integer),
-    bindparam("finish", type_=String),
-    bindparam("audit", type_=JSONB(none_as_null=True)),
-)
+# Sent by the driver itself: the statement is fixed and its values plain, and the
+# SQLAlchemy statement and session around it cost more client CPU than the call.
+_CALL = "SELECT counter_call_next(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 
 
 def _finish_token(token: Current) -> str | None:
@@ -94,7 +80,7 @@ def _refuse(refusal: dict[str, Any], hall: Hall, window_no: str) -> None:
 
 
 def call_next(
-    session: Session,
+    conn: psycopg.Connection[Any],
     hall: Hall,
     window_no: str,
     *,
@@ -103,36 +89,25 @@ def call_next(
     finish_current: Current,
     audit: dict[str, Any] | None,
 ) -> Called | None:
-    """services.queue.call_next on PostgreSQL (same arguments, same result, same
-    errors); `audit`: the use case's audit row of the call, without its subject."""
+    """services.queue.call_next on PostgreSQL (same arguments, checked by it; same
+    result, same errors) on the driver's connection: in the caller's transaction,
+    or in autocommit, where the one statement is a transaction by itself (the use
+    case: Runtime.statement). `audit`: the audit row of the call (audit.fields)."""
     now = hall.clock()
-    if session.info.get(ONE_STATEMENT):
-        if session.new or session.dirty or session.deleted:  # it would not be atomic
-            raise RuntimeError("call next runs alone in a one-statement session")
-    else:
-        session.flush()  # whatever the caller added goes first, as the ORM would
-    params = {
-        "hall": hall.code,
-        "day": hall.today(now),
-        "window": window_no,
-        "now": now,
-        "rank": rules_mod.rank_of(now),
-        "teller": teller_id,
-        "categories": categories,
-        "known": [c.prefix for c in hall.rules.categories],
-        "priority_run": hall.rules.priority_run,
-        "finish": _finish_token(finish_current),
-        "audit": audit,
-    }
+    params = (
+        hall.code, hall.today(now), window_no, now, rules_mod.rank_of(now), teller_id,
+        categories, [c.prefix for c in hall.rules.categories], hall.rules.priority_run,
+        _finish_token(finish_current), Jsonb(audit) if audit is not None else None,
+    )
     try:
-        result = session.execute(_CALL, params).scalar_one()
-    except DBAPIError as exc:
-        if getattr(exc.orig, "sqlstate", None) != REFUSED:
+        row = conn.execute(_CALL, params).fetchone()
+    except psycopg.Error as exc:
+        if exc.sqlstate != REFUSED:
             raise
-        _refuse(json.loads(exc.orig.diag.message_detail or "{}"), hall, window_no)  # type: ignore[union-attr]
+        _refuse(json.loads(exc.diag.message_detail or "{}"), hall, window_no)
         raise
-    session.expire_all()  # rows this session may hold were changed server-side
-    hall_events.mark_announced(session, hall.code)
+    assert row is not None
+    result = row[0]
     finished = _view(result["finished"], hall.rules) if result["finished"] else None
     if result["outcome"] == "none":
         return None

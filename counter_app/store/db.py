@@ -130,21 +130,6 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-#: Session.info key of a session whose one statement is its own transaction.
-ONE_STATEMENT = "counter_one_statement"
-
-
-def one_statement_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions for a write that is a single statement (a server-side function on
-    PostgreSQL): sent in autocommit, where the statement is its own transaction, so
-    one round trip instead of BEGIN, the statement and COMMIT. On SQLite, the usual
-    write transaction (BEGIN IMMEDIATE)."""
-    if engine.dialect.name != "postgresql":
-        return session_factory(engine)
-    return sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"),
-                        expire_on_commit=False, autoflush=False, info={ONE_STATEMENT: True})
-
-
 def read_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(read_only(engine), expire_on_commit=False, autoflush=False)
 

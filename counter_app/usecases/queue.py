@@ -168,10 +168,19 @@ def call_next(rt: Runtime, cmd: CallNext) -> Called | None:
     """Close the ticket at the window (if any) and call the next; None: nobody waits."""
     cmd.actor.require(Permission.SERVE_WINDOW)
     hall = hall_of(rt)
-    # one statement on PostgreSQL (queue_pg), the audit row with it
-    with rt.write_one() as session:
-        row = audit.fields(cmd.actor, AuditAction.TICKET_ACTION, "ticket", step="call",
-                           window=cmd.window_no or None)
+    row = audit.fields(cmd.actor, AuditAction.TICKET_ACTION, "ticket", step="call",
+                       window=cmd.window_no or None)
+    if rt.engine.dialect.name == "postgresql":
+        # one statement, a transaction by itself: the server-side function writes
+        # the call, its events and the audit row (services.queue_pg)
+        from counter_app.services import queue_pg
+
+        window_no, categories = queue.window_args(hall, cmd.window_no, cmd.categories)
+        with rt.statement() as conn:
+            return queue_pg.call_next(conn, hall, window_no, teller_id=cmd.actor.user_id,
+                                      categories=categories,
+                                      finish_current=cmd.finish_current, audit=row)
+    with rt.write() as session:
         return queue.call_next(session, hall, cmd.window_no, teller_id=cmd.actor.user_id,
                                categories=cmd.categories, finish_current=cmd.finish_current,
                                audit_row=row)

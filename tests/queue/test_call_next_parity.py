@@ -124,7 +124,7 @@ def _morning(rt: Runtime, clock: FakeClock) -> list[Any]:
     tick(10)
 
     def use_case(actor: Actor, window: str, **kw: Any) -> None:
-        # its own transaction: on PostgreSQL one statement in autocommit (write_one)
+        # its own transaction: on PostgreSQL one statement in autocommit (rt.statement)
         try:
             got = queue_ops.call_next(rt, queue_ops.CallNext(actor, window, **kw))
             seen.append(("use case", got.as_json() if got else None))
@@ -168,3 +168,32 @@ def test_one_morning_gives_the_same_rows_on_both_engines(sqlite_url, pg_url):  #
     assert {"call", "done", "return", "no_show", "reactivate", "transfer"} <= set(events)
     assert len(lite_rows["audit"]) == 1
     assert "6" not in [dict(w)["window_no"] for w in lite_rows["windows"]]
+
+
+def test_a_call_wakes_the_displays_and_a_refusal_does_not(runtime, clock, teller_user_factory):  # type: ignore[no-untyped-def]
+    """The use case's call (on PostgreSQL one statement in autocommit, its wake-up
+    sent by the function) reaches a display listening on another connection."""
+    from counter_app.infra import hall_listener
+
+    actor = replace(teller_user_factory(runtime, clock), window_no="3")
+    hall = q.Hall.of(runtime.settings, clock)
+    with runtime.uow() as s:
+        q.take(s, hall, "A")
+    listener = hall_listener.open_listener(runtime.engine, hall.code)
+    try:
+        assert listener.wait(0.2) is False
+        called = queue_ops.call_next(runtime, queue_ops.CallNext(actor, "3"))
+        assert called is not None and called.ticket.number == "A001"
+        assert listener.wait(5.0) is True
+        try:  # still serving A001, nobody named: refused, nothing written, no wake-up
+            queue_ops.call_next(runtime, queue_ops.CallNext(actor, "3"))
+        except QueueError as exc:
+            assert "正在办理 A001" in str(exc)
+        else:
+            raise AssertionError("a second call without finishing A001 went through")
+        assert listener.wait(0.5) is False
+    finally:
+        listener.close()
+    with runtime.read() as s:
+        calls = s.scalars(select(AuditEntry.subject).where(AuditEntry.subject_kind == "ticket"))
+        assert list(calls) == ["A001"]

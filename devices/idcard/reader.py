@@ -42,6 +42,12 @@ from devices.idcard.tables import (
 )
 from devices.transport import BytePort, DeviceUnavailable, close_quietly, open_serial, parse_port
 
+#: What only find answers (card there / no card), and what only the others answer
+#: (done). After a timeout the SAM may still answer the request given up on, and
+#: GA 467 answers carry no command code: such a late answer is known by a status
+#: its request could not have, and is passed over.
+FIND_ANSWERS = frozenset({SW3_FIND_OK, SW3_NO_CARD})
+
 NO_CARD_MESSAGE = "未检测到证件"
 NO_ANSWER_MESSAGE = "读卡器无应答"
 
@@ -91,6 +97,8 @@ class SamReader:
         self._decoder = FrameDecoder()
         #: Transactions that needed more than one try (for diagnostics and tests).
         self.resends = 0
+        #: Late answers to an earlier request, passed over (diagnostics and tests).
+        self.late_answers = 0
 
     # ---- transactions ---------------------------------------------------------
 
@@ -98,7 +106,14 @@ class SamReader:
         # Wire time of the expected answer, doubled, plus the SAM's own think time.
         return self.answer_timeout + 2 * expected_bytes * 10 / self.baud
 
-    def _await(self, timeout: float) -> SamResponse | BadChecksum | None:
+    @staticmethod
+    def _late(cmd: tuple[int, int], sw3: int) -> bool:
+        """An answer `cmd` cannot have: the late answer to an earlier request."""
+        if cmd == FIND_CARD:
+            return sw3 == SW3_OK
+        return sw3 in FIND_ANSWERS
+
+    def _await(self, cmd: tuple[int, int], timeout: float) -> SamResponse | BadChecksum | None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             waiting = self.port.in_waiting
@@ -109,6 +124,9 @@ class SamReader:
                 if isinstance(item, BadChecksum):
                     return item
                 response = parse_response(item)
+                if response is not None and self._late(cmd, response.sw3):
+                    self.late_answers += 1
+                    continue
                 if response is not None:
                     return response
         return None
@@ -122,7 +140,7 @@ class SamReader:
             self.port.reset_input_buffer()
             self._decoder.reset()
             self.port.write(encode_request(*cmd))
-            answer = self._await(self._timeout_for(expected_bytes))
+            answer = self._await(cmd, self._timeout_for(expected_bytes))
             if answer is None:
                 problem = NO_ANSWER_MESSAGE
                 continue

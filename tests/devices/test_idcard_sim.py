@@ -7,10 +7,12 @@ import pytest
 
 from devices.base import DeviceState, DeviceStatusChanged
 from devices.idcard.driver import IdCardDriver, IdCardRead, IdCardReadFailed
+from devices.idcard.frames import FIND_CARD, FrameDecoder, encode_response, parse_request
 from devices.idcard.model import CardType
 from devices.idcard.reader import IdCardError, SamReader, SerialSamBackend
 from devices.idcard.samples import SAMPLE_CARDS
 from devices.idcard.simulator import IdCardSimulator
+from devices.idcard.tables import SW3_FIND_OK, SW3_NO_CARD, SW3_OK
 from devices.idcard.vendor import VendorLibBackend
 from devices.pty_sim import LineFaults
 from devices.transport import DeviceUnavailable, PortGone, open_serial
@@ -95,6 +97,44 @@ def test_lost_requests_are_asked_again(sim, backend):
     simulator = sim(drop_rate=0.3, faults=LineFaults(seed=3))
     reader = backend(simulator, retries=6, answer_timeout=0.1)
     assert reader.read_card() == RESIDENT
+
+
+class LateAnswerPort:
+    """A reader that still answers the request before, which the host gave up on:
+    that late answer comes first, then the answer to the request just sent."""
+
+    def __init__(self) -> None:
+        self.buffer = b""
+
+    @property
+    def in_waiting(self) -> int:
+        return len(self.buffer)
+
+    def read(self, size: int = 1) -> bytes:
+        data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data
+
+    def reset_input_buffer(self) -> None:
+        self.buffer = b""
+
+    def write(self, data: bytes, /) -> int:
+        request = parse_request(next(iter(FrameDecoder().feed(data))))
+        assert request is not None
+        if (request.cmd, request.para) == FIND_CARD:  # after a status or select
+            self.buffer += encode_response(SW3_OK) + encode_response(SW3_FIND_OK)
+        else:  # after a find
+            self.buffer += encode_response(SW3_NO_CARD) + encode_response(SW3_OK)
+        return len(data)
+
+
+def test_a_late_answer_to_the_request_before_is_passed_over():
+    """GA 467 answers carry no command code: a find answered 'done' (90) was the
+    late answer to the status asked before (seen under load: 操作成功 as a find's
+    error), and a select answered 'no card' (80) the late answer to a find."""
+    reader = SamReader(LateAnswerPort(), answer_timeout=0.2)
+    assert reader.find() is True
+    reader.select()
+    assert reader.late_answers == 2 and reader.resends == 0
 
 
 def test_read_failure_is_retried_from_find(sim, backend):

@@ -84,17 +84,24 @@ class Runtime:
         """PostgreSQL: the driver's connection (psycopg) from the pool, in autocommit,
         for a write that is one statement and so a transaction by itself (call next's
         server-side function): one round trip, none of BEGIN, COMMIT or the ORM's
-        session around it. A statement that fails leaves nothing behind."""
+        session around it. A statement that fails leaves nothing behind. A lost
+        connection is dropped from the pool and raised as SQLAlchemy's
+        OperationalError, as from any other use case (the window says 无法连接数据库)."""
+        from sqlalchemy.exc import OperationalError
+
         _check_thread()
+        lost = self.engine.dialect.loaded_dbapi.OperationalError
         pooled = self.engine.raw_connection()
         try:
             conn = pooled.driver_connection
             conn.autocommit = True
             try:
                 yield conn
-            finally:
-                if not conn.closed:
-                    conn.autocommit = False  # back to the pool as it came
+            except lost as exc:
+                pooled.invalidate(exc)
+                raise OperationalError("counter_call_next", None, exc) from exc
+            if not conn.closed:
+                conn.autocommit = False  # back to the pool as it came
         finally:
             pooled.close()
 

@@ -197,3 +197,37 @@ def test_a_call_wakes_the_displays_and_a_refusal_does_not(runtime, clock, teller
     with runtime.read() as s:
         calls = s.scalars(select(AuditEntry.subject).where(AuditEntry.subject_kind == "ticket"))
         assert list(calls) == ["A001"]
+
+
+def test_a_lost_connection_at_a_call_is_said_and_the_next_call_works(pg_url, clock):  # type: ignore[no-untyped-def]
+    """The server drops the window's connection (a pulled cable, a restart): the
+    call says 无法连接数据库, and F1 again calls on a new connection."""
+    import psycopg
+
+    from counter_app.usecases.errors import user_message
+    from tests.conftest import PG_URL
+
+    rt = open_runtime(pg_url, Settings.of(db_url=pg_url, window_no="2"), clock=clock)
+    try:
+        hall = q.Hall.of(rt.settings, clock)
+        with rt.uow() as s:
+            q.take(s, hall, "A")
+            q.take(s, hall, "A")
+        actor = Actor(None, "102", "柜员", Role.TELLER, "2")
+        first = queue_ops.call_next(rt, queue_ops.CallNext(actor, "2"))
+        assert first is not None
+        with rt.statement() as conn:
+            pid = conn.info.backend_pid
+        with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        again = queue_ops.CallNext(actor, "2", finish_current=first.ticket.id)
+        try:
+            queue_ops.call_next(rt, again)
+        except Exception as exc:  # noqa: BLE001  (what the window shows is the point)
+            assert user_message(exc).startswith("无法连接数据库")
+        else:
+            raise AssertionError("a call on a dropped connection went through")
+        second = queue_ops.call_next(rt, again)
+        assert second is not None and second.ticket.number == "A002"
+    finally:
+        rt.close()
